@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+
+def match_tracks(*a, **k):
+    raise NotImplementedError

@@ -1,0 +1,85 @@
+"""Turning JSON decoding and validation failures into :class:`FormatError`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+import orjson
+
+from humeresearch._errors import FormatError
+
+_AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
+_TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[\"((?:[^\"\\]|\\.)*)\"\]")
+_TYPES = {
+    "float": "a number",
+    "int": "an integer",
+    "str": "a string",
+    "bool": "a boolean",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+}
+_BYTE = re.compile(r"\(byte (\d+)\)")
+
+
+def _describe(types: str) -> str:
+    parts = [_TYPES.get(t.strip(), t.strip()) for t in types.split("|")]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def walk(obj: Any, path: str) -> Any:
+    """Follow a ``[0].a.b[3]`` path into a decoded object (``...`` when it fails)."""
+    for index, key, quoted in _TOKEN.findall(path):
+        try:
+            obj = obj[int(index)] if index else obj[key or quoted]
+        except (KeyError, IndexError, TypeError):
+            return ...
+    return obj
+
+
+def _show(value: Any) -> str:
+    if value is ...:
+        return "something else"
+    text = orjson.dumps(value).decode() if not isinstance(value, bytes) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_error(
+    name: str, exc: Exception, *, data: bytes | None = None, obj: Any = None, prefix: str = ""
+) -> FormatError:
+    """A :class:`FormatError` for a msgspec failure, with the JSON path of the fault.
+
+    ``prefix`` is prepended to the path (for documents nested in a larger input).
+    """
+    text = str(exc)
+    if isinstance(exc, msgspec.DecodeError) and not isinstance(exc, msgspec.ValidationError):
+        if "truncated" in text:
+            return FormatError(name, prefix, "invalid JSON: the input ends early (truncated?)")
+        where = prefix
+        byte = _BYTE.search(text)
+        if byte and data is not None:
+            pos = int(byte.group(1))
+            line = data.count(b"\n", 0, pos) + 1
+            col = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
+            where = f"{prefix} " if prefix else ""
+            where += f"line {line}, column {col} (byte {pos})"
+        reason = _BYTE.sub("", text).replace("JSON is malformed: ", "").strip()
+        return FormatError(name, where, f"invalid JSON: {reason}")
+    match = _AT.match(text)
+    reason = match.group("reason") if match else text
+    path = match.group("path") if match and match.group("path") is not None else ""
+    expected = re.match(r"Expected `([^`]*)`, got `([^`]*)`", reason)
+    if expected:
+        if obj is None and data is not None:
+            try:
+                obj = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                obj = None
+        value = walk(obj, path) if obj is not None else ...
+        reason = f"expected {_describe(expected.group(1))}, got {_show(value)}"
+    missing = re.match(r"Object missing required field `([^`]*)`", reason)
+    if missing:
+        reason = f"missing required field {missing.group(1)!r}"
+    return FormatError(name, (prefix + path) or "(top level)", reason)

@@ -1,0 +1,121 @@
+"""Streaming ``multipart/form-data`` reading with a size limit, keeping every part's raw bytes.
+
+Starlette's form parser decodes parts without a filename as text, but the v1 SDK sends
+binary audio in exactly such a part, and the v0 SDKs send the ``json`` configuration
+either as a plain field or as a file part; so parts are kept as bytes with their name,
+filename and content type, built on python-multipart's low-level parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multipart body."""
+
+    name: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+class MultipartError(ValueError):
+    """The body is not readable multipart/form-data."""
+
+
+class BodyTooLarge(ValueError):
+    """The body exceeds the endpoint's size limit."""
+
+
+def _decode(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
+
+
+async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
+    """Read every part of ``request`` (a Starlette request), at most ``max_bytes`` of body."""
+    ctype, params = parse_options_header(request.headers.get("content-type", ""))
+    if ctype != b"multipart/form-data" or not params.get(b"boundary"):
+        raise MultipartError("the body must be multipart/form-data with a boundary")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(f"the body is {int(declared)} bytes, over the {max_bytes}-byte limit")
+
+    parts: list[Part] = []
+    current: dict[str, Any] = {}
+    header_field = bytearray()
+    header_value = bytearray()
+    ended = False
+
+    def on_part_begin() -> None:
+        current.clear()
+        current["headers"] = {}
+        current["data"] = []
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header_field.extend(data[start:end])
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header_value.extend(data[start:end])
+
+    def on_header_end() -> None:
+        current["headers"][bytes(header_field).lower()] = bytes(header_value)
+        header_field.clear()
+        header_value.clear()
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        current["data"].append(data[start:end])
+
+    def on_part_end() -> None:
+        disposition = current["headers"].get(b"content-disposition", b"")
+        _, options = parse_options_header(disposition)
+        name = options.get(b"name")
+        if name is None:
+            raise MultipartError("a part has no name in its Content-Disposition header")
+        filename = options.get(b"filename")
+        ctype_raw = current["headers"].get(b"content-type")
+        parts.append(
+            Part(
+                name=_decode(name),
+                filename=None if filename is None else _decode(filename),
+                content_type=None if ctype_raw is None else _decode(ctype_raw).strip(),
+                data=b"".join(current["data"]),
+            )
+        )
+
+    def on_end() -> None:
+        nonlocal ended
+        ended = True
+
+    parser = MultipartParser(
+        params[b"boundary"],
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_end": on_end,
+        },
+        max_header_count=32,
+    )
+    total = 0
+    try:
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > max_bytes:
+                raise BodyTooLarge(f"the body exceeds the {max_bytes}-byte limit")
+            if chunk:
+                parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError as exc:
+        raise MultipartError(f"the multipart body is unreadable: {exc}") from None
+    if not ended:
+        raise MultipartError("the multipart body ends before its closing boundary")
+    return parts

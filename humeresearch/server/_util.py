@@ -1,0 +1,65 @@
+"""Small helpers shared by the server modules: ids, clocks, hosts, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+#: user id every run reports (the local server has one user).
+USER_ID = "local-user"
+
+
+def now_ms() -> int:
+    """Unix time in integer milliseconds."""
+    return time.time_ns() // 1_000_000
+
+
+def request_id() -> str:
+    """A v1 request id: 32 lowercase hex characters."""
+    return uuid.uuid4().hex
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names a loopback address (``localhost``, ``127.0.0.0/8``, ``::1``)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def content_hash(config: Any, files: list[bytes]) -> str:
+    """The content hash the debug counters key jobs and uploads by.
+
+    ``sha256`` of the compact, key-sorted JSON of
+    ``{"config": config, "files": [sha256 hex of each file, in order]}``, where
+    ``config`` is the request's JSON configuration as sent (``{}`` when absent or
+    ``null``).
+    """
+    doc = {"config": config if config is not None else {}}
+    doc["files"] = [hashlib.sha256(f).hexdigest() for f in files]
+    return hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def iso_ms(ms: int | None) -> str | None:
+    """RFC 3339 UTC text with milliseconds for Unix milliseconds (``None`` stays ``None``)."""
+    if ms is None:
+        return None
+    dt = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def parse_rfc3339_ms(text: str) -> int:
+    """Unix milliseconds of an RFC 3339 datetime (naive values are read as UTC)."""
+    dt = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return int(round(dt.timestamp() * 1000))

@@ -1,0 +1,443 @@
+"""``compare``: two-condition tests per expression with effect sizes and corrections."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humeresearch._errors import PseudoReplicationWarning
+from humeresearch.stats import _twogroup
+from humeresearch.stats._common import (
+    DEFAULT_BY,
+    StatsWarning,
+    check_confidence,
+    check_frame,
+    check_option,
+    key_frame,
+    levels_of,
+    require_columns,
+    require_numeric,
+    resolve_by,
+    warn_notes,
+)
+from humeresearch.stats._correct import METHODS, correct_frame
+
+TESTS = ("auto", "t", "rank", "permutation")
+AGGREGATES = ("mean", "median")
+ALTERNATIVES = ("two-sided", "greater", "less")
+_EFFECTS = {
+    "between": ("auto", "hedges_g", "rank_biserial"),
+    "within": ("auto", "d_z", "d_av", "rank_biserial"),
+}
+_CELLS = 8_000_000  # values per dense (levels x units x expressions) block
+_FUNC = "compare"
+
+
+@dataclass(frozen=True)
+class _Reduced:
+    """Observations coded for the dense blocks: one value per (group, level, unit)."""
+
+    values: np.ndarray
+    group: np.ndarray  # sorted ascending
+    level: np.ndarray
+    unit: np.ndarray
+    keys: pd.DataFrame  # one row per group
+    shared_units: bool  # units are subjects shared across groups
+
+
+def compare(
+    data: pd.DataFrame,
+    dv: str = "score",
+    between: str | None = None,
+    within: str | None = None,
+    subject: str | None = None,
+    by: str | Sequence[str] | None = DEFAULT_BY,
+    test: str = "auto",
+    correction: str = "fdr_bh",
+    *,
+    effect: str = "auto",
+    aggregate: str = "mean",
+    alternative: str = "two-sided",
+    n_permutations: int = 9999,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    correct_within: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Compare conditions for every expression: test, effect size with CI, corrected p.
+
+    For every group of ``by`` (by default one group per model, family and name, i.e.
+    per expression) and every pair of levels ``A < B`` of the condition column, run
+    one two-sample test; all tests of the call form one family for the
+    multiple-comparison correction (or one family per group of ``correct_within``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data: one row per observation, e.g. the long table (one row per span
+        and expression) joined with the condition and participant columns.
+    dv : str, default "score"
+        Numeric column to compare. NaN values are ignored.
+    between : str, optional
+        Condition column whose levels are independent groups (each subject in one
+        level only). Give exactly one of ``between`` and ``within``.
+    within : str, optional
+        Condition column whose levels are repeated measures of the same subjects;
+        needs ``subject``. Values are paired by subject.
+    subject : str, optional
+        Unit of analysis (participant). When given, observations are first reduced
+        to one value per (group, condition, subject) with ``aggregate`` (the mean by
+        default), in one pass over all expressions, and the tests compare subjects.
+        When omitted (``between`` only) every row is one independent unit; rows that
+        are spans or frames (the data has a ``span_id`` or ``frame`` column) then
+        trigger a :class:`~humeresearch._errors.PseudoReplicationWarning`.
+    by : str or sequence of str or None, default ("model", "family", "name")
+        Columns that define one comparison each. With the default, columns the data
+        lacks are skipped; explicitly named columns must exist. ``None``: one group.
+    test : {"auto", "t", "rank", "permutation"}, default "auto"
+        ``"t"`` (and ``"auto"``): Welch's t-test (``between``, Welch 1947) or the
+        paired t-test (``within``). ``"rank"``: Mann-Whitney U (``between``) or
+        Wilcoxon signed-rank (``within``, zero differences dropped). ``"permutation"``:
+        difference of means with labels permuted between groups (``between``) or
+        signs of the paired differences flipped (``within``); exact when all
+        ``2^n`` or ``C(n_A + n_B, n_A)`` rearrangements fit in ``n_permutations``.
+        The p-values are those of :func:`scipy.stats.mannwhitneyu`,
+        :func:`scipy.stats.wilcoxon` and :func:`scipy.stats.permutation_test` with
+        their default methods.
+    correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
+        Multiple-comparison correction (see :func:`humeresearch.correct`).
+    effect : str, default "auto"
+        ``between``: ``"hedges_g"`` or ``"rank_biserial"``; ``within``: ``"d_z"``,
+        ``"d_av"`` or ``"rank_biserial"``. ``"auto"``: rank-biserial for the rank
+        tests, else Hedges' g (``between``) or d_z (``within``).
+    aggregate : {"mean", "median"}, default "mean"
+        How observations are reduced to one value per subject and condition.
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        ``"greater"``: A is larger than B.
+    n_permutations : int, default 9999
+        Resamples of the permutation tests.
+    seed : int or None, default 0
+        Seed of the permutation tests; the same seed gives the same p-values, and
+        every expression uses the same stream (as if tested alone with that seed).
+    confidence : float, default 0.95
+        Level of the effect-size confidence intervals.
+    correct_within : str or sequence of str, optional
+        Output columns (e.g. ``"model"``) whose groups are corrected as separate
+        families. Default: one family for the whole result.
+
+    Returns
+    -------
+    DataFrame
+        One row per group of ``by`` and pair of levels, sorted by ``by`` then pair:
+
+        * the ``by`` columns;
+        * ``A``, ``B`` (categorical): the two levels compared, ``A`` first in
+          category order (or sorted order); every statistic is A minus B;
+        * ``test`` (str): ``welch_t``, ``mann_whitney_u``, ``permutation``,
+          ``paired_t``, ``wilcoxon`` or ``sign_flip_permutation``;
+        * ``n_A``, ``n_B`` (int): units (subjects, or rows without ``subject``) in A
+          and B; for ``within`` both are the number of complete pairs;
+        * ``n_unpaired`` (int): ``within`` only, subjects present in one of the two
+          levels only, dropped from the test (0 for ``between``);
+        * ``mean_A``, ``mean_B``, ``sd_A``, ``sd_B`` (float): mean and SD (ddof=1)
+          of the analysed unit values;
+        * ``diff`` (float): ``mean_A - mean_B``;
+        * ``statistic`` (float): t (t tests), U of A (Mann-Whitney), Wilcoxon's
+          statistic as scipy reports it, or the observed difference of means
+          (permutation tests);
+        * ``df`` (float): degrees of freedom of the t tests (Welch-Satterthwaite
+          for ``welch_t``), NaN otherwise;
+        * ``p``, ``p_adj`` (float): raw and corrected p-value;
+        * ``correction`` (str): the correction method;
+        * ``effect``, ``effect_type`` (float, str): ``hedges_g`` (pooled SD, exact
+          small-sample correction; Hedges & Olkin 1985), ``cohen_d_z`` or
+          ``cohen_d_av`` (Lakens 2013), or ``rank_biserial`` (Kerby 2014);
+        * ``ci_low``, ``ci_high`` (float): ``confidence`` interval of ``effect``
+          (normal approximation for d and g, Fisher's z for rank-biserial; see
+          :mod:`humeresearch.stats._effects` for the formulas);
+        * ``note`` (str): why a row has NaN results, "" otherwise: ``no data in A``,
+          ``no data in B``, ``no data``, ``no complete pairs``, ``fewer than 2 units
+          in a condition``, ``fewer than 2 pairs``, ``zero variance``, ``all values
+          identical``, ``all differences zero``.
+
+    Raises
+    ------
+    ValueError
+        Bad options, missing columns, a condition with fewer than two levels, a
+        subject found in two levels of ``between``, ``within`` without ``subject``.
+
+    Warns
+    -----
+    PseudoReplicationWarning
+        Span or frame rows compared without ``subject``.
+    StatsWarning
+        Rows with NaN results (see ``note``) and subjects dropped for lack of a
+        partner (``within``).
+
+    Notes
+    -----
+    Assumptions: units (subjects) are independent; t tests assume roughly normal
+    unit means (Welch's test does not assume equal variances); the rank tests
+    compare distributions (stochastic dominance); permutation tests assume
+    exchangeability under the null. Rows whose condition, subject or ``by`` value
+    is missing are ignored. Degenerate comparisons give NaN rows with a ``note``
+    and are left out of the correction family.
+
+    References
+    ----------
+    Welch, B. L. (1947). *Biometrika*, 34, 28-35. Hedges, L. V., & Olkin, I. (1985).
+    *Statistical methods for meta-analysis*. Lakens, D. (2013). *Frontiers in
+    Psychology*, 4, 863. Kerby, D. S. (2014). *Comprehensive Psychology*, 3.
+    Benjamini, Y., & Hochberg, Y. (1995). *JRSS B*, 57, 289-300.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import humeresearch as hr
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({
+    ...     "name": np.repeat(["Joy", "Anger"], 40),
+    ...     "participant": np.tile(np.repeat(np.arange(8), 5), 2),
+    ...     "group": np.tile(np.repeat(["a", "b"], 20), 2),
+    ...     "score": rng.random(80),
+    ... })
+    >>> res = hr.compare(df, between="group", subject="participant")
+    >>> res[["name", "A", "B", "test", "n_A", "n_B"]]
+        name  A  B     test  n_A  n_B
+    0  Anger  a  b  welch_t    4    4
+    1    Joy  a  b  welch_t    4    4
+    """
+    check_frame(data, _FUNC)
+    if (between is None) == (within is None):
+        raise ValueError(
+            f"{_FUNC}: give exactly one of between= (independent groups) or within= "
+            "(repeated measures of the same subjects)"
+        )
+    design = "between" if between is not None else "within"
+    cond = between if between is not None else within
+    assert cond is not None
+    check_option(test, "test", TESTS, _FUNC)
+    check_option(correction, "correction", METHODS, _FUNC)
+    check_option(effect, "effect", _EFFECTS[design], _FUNC)
+    check_option(aggregate, "aggregate", AGGREGATES, _FUNC)
+    check_option(alternative, "alternative", ALTERNATIVES, _FUNC)
+    check_confidence(confidence, _FUNC)
+    if not isinstance(n_permutations, int | np.integer) or n_permutations < 1:
+        raise ValueError(f"{_FUNC}: n_permutations must be a positive int, got {n_permutations!r}")
+    by_cols = resolve_by(data, by, _FUNC)
+    needed = [dv, cond] + ([subject] if subject is not None else [])
+    require_columns(data, needed, _FUNC)
+    require_numeric(data, dv, _FUNC)
+    clash = [c for c in needed if c in by_cols]
+    if clash or len(set(needed)) != len(needed):
+        raise ValueError(f"{_FUNC}: dv, the condition, subject and by must be distinct columns")
+    if set(by_cols) & set(_COLUMNS):
+        raise ValueError(
+            f"{_FUNC}: by columns {sorted(set(by_cols) & set(_COLUMNS))} clash with result columns"
+        )
+    if design == "within" and subject is None:
+        raise ValueError(f"{_FUNC}: within= pairs observations by subject; pass subject=")
+    if subject is None and ({"span_id", "frame"} & set(data.columns)):
+        warnings.warn(
+            f"{_FUNC}: the rows look like spans or frames (the data has a 'span_id' or "
+            "'frame' column) and no subject= was given, so every row counts as an "
+            "independent observation (pseudo-replication). Pass subject= to reduce to "
+            "one value per subject and condition first.",
+            PseudoReplicationWarning,
+            stacklevel=2,
+        )
+    levels = levels_of(data[cond])
+    if len(levels) < 2:
+        raise ValueError(f"{_FUNC}: column {cond!r} needs at least 2 levels, found {levels}")
+    red = _reduce(data, dv, by_cols, cond, subject, aggregate, levels)
+    if design == "between" and subject is not None:
+        _check_nested(red, subject, levels)
+    test_kind = "t" if test == "auto" else test
+    eff = effect
+    if eff == "auto":
+        eff = (
+            "rank_biserial"
+            if test_kind == "rank"
+            else ("hedges_g" if design == "between" else "d_z")
+        )
+    opt = _twogroup.Options(test_kind, eff, alternative, int(n_permutations), seed, confidence)
+    kernel = _twogroup.between if design == "between" else _twogroup.within
+    pairs = list(combinations(range(len(levels)), 2))
+    parts: list[tuple[np.ndarray, int, dict[str, np.ndarray]]] = []
+    for g0, block in _dense_blocks(red, len(levels)):
+        gids = np.arange(g0, g0 + block.shape[2])
+        for k, (i, j) in enumerate(pairs):
+            parts.append((gids, k, kernel(block[i], block[j], opt)))
+    out = _assemble(parts, red.keys, levels, pairs)
+    out["test"] = _twogroup.TEST_NAMES[(design, test_kind)]
+    out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
+    out["correction"] = correction
+    out["effect_type"] = _twogroup.EFFECT_NAMES[eff]
+    out = out[[*by_cols, *_COLUMNS]]
+    warn_notes(out["note"], _FUNC, len(out))
+    if design == "within" and out["n_unpaired"].sum():
+        warnings.warn(
+            f"{_FUNC}: {int(out['n_unpaired'].sum())} (subject, comparison) values had no "
+            "partner in the other level and were dropped; see the 'n_unpaired' column",
+            StatsWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+_COLUMNS = [
+    "A",
+    "B",
+    "test",
+    "n_A",
+    "n_B",
+    "n_unpaired",
+    "mean_A",
+    "mean_B",
+    "sd_A",
+    "sd_B",
+    "diff",
+    "statistic",
+    "df",
+    "p",
+    "p_adj",
+    "correction",
+    "effect",
+    "effect_type",
+    "ci_low",
+    "ci_high",
+    "note",
+]
+
+
+def _reduce(
+    data: pd.DataFrame,
+    dv: str,
+    by_cols: list[str],
+    cond: str,
+    subject: str | None,
+    aggregate: str,
+    levels: list[Any],
+) -> _Reduced:
+    """One value per (group, level, unit), coded; one groupby over all expressions."""
+    nb = len(by_cols)
+    level_index = pd.Index(levels)
+    if subject is not None:
+        grouped = data.groupby([*by_cols, cond, subject], observed=True, sort=True)[dv]
+        s = getattr(grouped, aggregate)()
+        idx = s.index
+        values = s.to_numpy(dtype=float)
+        if nb:
+            codes = np.column_stack([idx.codes[i] for i in range(nb)])
+            _, first, group = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+            keys = key_frame(idx[first].droplevel([nb, nb + 1]), by_cols)
+        else:
+            group = np.zeros(len(s), dtype=np.int64)
+            keys = pd.DataFrame(index=range(1))
+        level = level_index.get_indexer(idx.levels[nb])[idx.codes[nb]]
+        _, unit = np.unique(idx.codes[nb + 1], return_inverse=True)
+        shared = True
+    else:
+        if nb:
+            gb = data.groupby(by_cols, observed=True, sort=True)
+            group = gb.ngroup().to_numpy(dtype=float, na_value=-1).astype(np.int64)
+            keys = key_frame(gb.size().index, by_cols)
+        else:
+            group = np.zeros(len(data), dtype=np.int64)
+            keys = pd.DataFrame(index=range(1))
+        level = pd.Categorical(data[cond], categories=levels).codes.astype(np.int64)
+        ok = (group >= 0) & (level >= 0)
+        group, level = group[ok], level[ok]
+        values = data[dv].to_numpy(dtype=float, na_value=np.nan)[ok]
+        unit = np.zeros(len(values), dtype=np.int64)
+        shared = False
+    group = group.ravel().astype(np.int64)
+    level = np.asarray(level, dtype=np.int64)
+    unit = unit.ravel().astype(np.int64)
+    order = np.lexsort((level, group)) if not shared or np.any(np.diff(group) < 0) else None
+    if order is not None:
+        group, level, unit, values = group[order], level[order], unit[order], values[order]
+    if not shared and len(group):  # unit = running count within (group, level)
+        key = group * len(levels) + level
+        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        unit = np.arange(len(key)) - np.repeat(start, np.diff(np.r_[start, len(key)]))
+    return _Reduced(values, group, level, unit, keys, shared)
+
+
+def _check_nested(red: _Reduced, subject: str, levels: list[Any]) -> None:
+    """A subject must belong to one level of a between factor within each group."""
+    n_units = int(red.unit.max()) + 1 if len(red.unit) else 1
+    key = red.group * n_units + red.unit
+    uniq, counts = np.unique(key, return_counts=True)
+    if np.any(counts > 1):
+        bad = uniq[counts > 1][0]
+        row = np.flatnonzero(key == bad)
+        found = [levels[i] for i in red.level[row]]
+        raise ValueError(
+            f"{_FUNC}: a subject (column {subject!r}) appears in several levels {found} of the "
+            "between factor within one group; for repeated measures use within= instead"
+        )
+
+
+def _dense_blocks(red: _Reduced, n_levels: int):
+    """Yield ``(first_group, block)`` with block (levels x units x groups) of NaN-padded values."""
+    n_groups = len(red.keys)
+    bounds = np.searchsorted(red.group, np.arange(n_groups + 1))
+    if red.shared_units:
+        n_units = int(red.unit.max()) + 1 if len(red.unit) else 1
+        step = max(1, _CELLS // (n_levels * n_units))
+        cuts = list(range(0, n_groups, step)) + [n_groups]
+    else:
+        sizes = np.zeros(n_groups, dtype=np.int64)
+        if len(red.unit):
+            np.maximum.at(sizes, red.group, red.unit + 1)
+        cuts, width, start = [0], 0, 0
+        for gi in range(n_groups):
+            width = max(width, int(sizes[gi]))
+            if gi > start and n_levels * width * (gi - start + 1) > _CELLS:
+                cuts.append(gi)
+                start, width = gi, int(sizes[gi])
+        cuts.append(n_groups)
+    for g0, g1 in zip(cuts[:-1], cuts[1:]):
+        if g1 <= g0:
+            continue
+        rows = slice(bounds[g0], bounds[g1])
+        unit = red.unit[rows]
+        if red.shared_units:
+            _, unit = np.unique(unit, return_inverse=True)
+        n_units = int(unit.max()) + 1 if len(unit) else 1
+        block = np.full((n_levels, n_units, g1 - g0), np.nan)
+        block[red.level[rows], unit.ravel(), red.group[rows] - g0] = red.values[rows]
+        yield g0, block
+
+
+def _assemble(
+    parts: list[tuple[np.ndarray, int, dict[str, np.ndarray]]],
+    keys: pd.DataFrame,
+    levels: list[Any],
+    pairs: list[tuple[int, int]],
+) -> pd.DataFrame:
+    gid = np.concatenate([p[0] for p in parts])
+    pid = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
+    order = np.lexsort((pid, gid))
+    gid, pid = gid[order], pid[order]
+    cols = {name: np.concatenate([p[2][name] for p in parts])[order] for name in parts[0][2]}
+    out = keys.iloc[gid].reset_index(drop=True)
+    a_codes = np.array([i for i, _ in pairs])[pid]
+    b_codes = np.array([j for _, j in pairs])[pid]
+    out["A"] = pd.Categorical.from_codes(a_codes, categories=levels)
+    out["B"] = pd.Categorical.from_codes(b_codes, categories=levels)
+    for name in ("n_A", "n_B", "n_unpaired"):
+        out[name] = cols[name].astype(np.int64)
+    for name in ("mean_A", "mean_B", "sd_A", "sd_B"):
+        out[name] = cols[name].astype(float)
+    out["diff"] = out["mean_A"] - out["mean_B"]
+    for name in ("statistic", "df", "p", "effect", "ci_low", "ci_high"):
+        out[name] = cols[name].astype(float)
+    out["note"] = pd.array(cols["note"].astype(str), dtype="str")
+    return out
