@@ -13,7 +13,17 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-VOCAB = json.loads((Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json").read_text()) if (Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json").exists() else None
+VOCAB = (
+    json.loads(
+        (
+            Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json"
+        ).read_text()
+    )
+    if (
+        Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json"
+    ).exists()
+    else None
+)
 
 
 def _names(key: str, n: int, prefix: str) -> list[str]:
@@ -102,7 +112,10 @@ def make_payload(target_mb: float = 50.0, seed: int = 0) -> bytes:
                         "file": f"video{i}.mp4",
                         "file_type": "video",
                         "models": {
-                            "face": {"metadata": None, "grouped_predictions": [{"id": "face_0", "predictions": frames}]},
+                            "face": {
+                                "metadata": None,
+                                "grouped_predictions": [{"id": "face_0", "predictions": frames}],
+                            },
                             "prosody": {
                                 "metadata": meta,
                                 "grouped_predictions": [
@@ -110,8 +123,14 @@ def make_payload(target_mb: float = 50.0, seed: int = 0) -> bytes:
                                     {"id": "spk_1", "predictions": prosody[1::2]},
                                 ],
                             },
-                            "language": {"metadata": meta, "grouped_predictions": [{"id": "unknown", "predictions": words}]},
-                            "burst": {"metadata": None, "grouped_predictions": [{"id": "unknown", "predictions": bursts}]},
+                            "language": {
+                                "metadata": meta,
+                                "grouped_predictions": [{"id": "unknown", "predictions": words}],
+                            },
+                            "burst": {
+                                "metadata": None,
+                                "grouped_predictions": [{"id": "unknown", "predictions": bursts}],
+                            },
                         },
                     }
                 ],

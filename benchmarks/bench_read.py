@@ -20,9 +20,9 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _payload import make_payload  # noqa: E402
+from _payload import make_payload
 
-import humeresearch as hr  # noqa: E402
+import humeresearch as hr
 
 
 def best(fn, repeat: int) -> float:
@@ -62,14 +62,22 @@ def main() -> None:
     mem_wide = peak(lambda: hr.read(payload).wide())
     mem_json = peak(lambda: orjson.loads(payload))
     print(f"payload: {size:.1f} MB")
-    for label, t in (("orjson.loads", t_json), ("read().wide()", t_wide), ("read().long()", t_long)):
+    for label, t in (
+        ("orjson.loads", t_json),
+        ("read().wide()", t_wide),
+        ("read().long()", t_long),
+    ):
         print(f"{label:>15}: {t:7.3f} s  {size / t:7.1f} MB/s")
-    print(f"peak extra memory: wide {mem_wide / 1e6:.1f} MB ({mem_wide / len(payload):.2f}x payload); "
-          f"orjson.loads {mem_json / 1e6:.1f} MB ({mem_json / len(payload):.2f}x payload)")
+    print(
+        f"peak extra memory: wide {mem_wide / 1e6:.1f} MB ({mem_wide / len(payload):.2f}x payload); "
+        f"orjson.loads {mem_json / 1e6:.1f} MB ({mem_json / len(payload):.2f}x payload)"
+    )
     ratio_wide, ratio_long = t_json / t_wide, t_json / t_long
-    print(f"RESULT payload_mb={size:.1f} wide_vs_orjson={ratio_wide:.2f} long_vs_orjson={ratio_long:.2f} "
-          f"wide_peak_x_payload={mem_wide / len(payload):.2f} "
-          f"targets_met={ratio_wide >= 1.5 and ratio_long >= 1.0 and mem_wide <= 2 * len(payload)}")
+    print(
+        f"RESULT payload_mb={size:.1f} wide_vs_orjson={ratio_wide:.2f} long_vs_orjson={ratio_long:.2f} "
+        f"wide_peak_x_payload={mem_wide / len(payload):.2f} "
+        f"targets_met={ratio_wide >= 1.5 and ratio_long >= 1.0 and mem_wide <= 2 * len(payload)}"
+    )
 
 
 if __name__ == "__main__":

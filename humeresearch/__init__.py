@@ -75,7 +75,7 @@ def __dir__() -> list[str]:
     return __all__
 
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only  # noqa: F401
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from humeresearch import plot, server, simulate, vocabularies
     from humeresearch._contract import validate
     from humeresearch._errors import FormatError

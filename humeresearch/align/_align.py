@@ -167,7 +167,7 @@ def align(
     else:
         raise ValueError("match_track must be True, False or a DataFrame from match_tracks")
     (sg, tg), _ = table_codes([src_frame, spans], groups)
-    pairs = find_pairs(sg, sb, se, tg, tb, te, closed_last=False)
+    pairs = find_pairs(sg, sb, se, tg, tb, te, closed_last=True)
 
     # aggregation key: target, source model, source track, family, name
     m_codes, m_uni = codes_of(long["model"])

@@ -231,6 +231,11 @@ def categorical(series: pd.Series, take: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes[take] if len(take) else codes[:0], uniques)
 
 
+def wsum(key: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Per-key float sums of ``weights`` (``np.bincount`` that is float when empty)."""
+    return np.bincount(key, weights=weights, minlength=n).astype(np.float64, copy=False)
+
+
 def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each query i, the positions ``lo[i] .. hi[i]-1``: (query index, position)."""
     counts = np.maximum(hi - lo, 0)

@@ -1,5 +1,124 @@
+"""epochs: lock the data to events (trials) with time relative to each onset."""
+
 from __future__ import annotations
 
+from typing import Any
 
-def epochs(*a, **k):
-    raise NotImplementedError
+import numpy as np
+import pandas as pd
+
+from humeresearch.align._common import as_long, table_codes, times
+from humeresearch.align._overlap import find_pairs
+
+
+def _event_windows(
+    events: pd.DataFrame, tmin: float | None, tmax: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if "onset" not in events.columns:
+        raise ValueError(f"events: missing column 'onset'; it has {list(events.columns)}")
+    onset = pd.to_numeric(events["onset"], errors="coerce").to_numpy(dtype=np.float64)
+    if (tmin is None) != (tmax is None):
+        raise ValueError("epochs: give both tmin and tmax, or neither")
+    if tmin is not None:
+        lo = np.full(len(events), float(tmin))
+        hi = np.full(len(events), float(tmax))  # type: ignore[arg-type]
+    elif "tmin" in events.columns and "tmax" in events.columns:
+        lo = pd.to_numeric(events["tmin"], errors="coerce").to_numpy(dtype=np.float64)
+        hi = pd.to_numeric(events["tmax"], errors="coerce").to_numpy(dtype=np.float64)
+    elif "duration" in events.columns:
+        lo = np.zeros(len(events))
+        hi = pd.to_numeric(events["duration"], errors="coerce").to_numpy(dtype=np.float64)
+    else:
+        raise ValueError(
+            "epochs: events need a 'duration' column or 'tmin'/'tmax' columns, or pass "
+            "tmin= and tmax="
+        )
+    begin, end = onset + lo, onset + hi
+    bad = ~(np.isfinite(begin) & np.isfinite(end)) | (end < begin)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"events: row {i} has no valid window (onset={onset[i]}, from {lo[i]} to {hi[i]})"
+        )
+    return onset, begin, end
+
+
+def epochs(
+    data: Any,
+    events: pd.DataFrame,
+    *,
+    tmin: float | None = None,
+    tmax: float | None = None,
+) -> pd.DataFrame:
+    """Cut event-locked epochs out of the data (trial-based designs).
+
+    Each event has a window, ``[onset, onset + duration)`` by default or
+    ``[onset + tmin, onset + tmax)``. A span belongs to an event's epoch when it
+    shares time with the window by the rules of :func:`humeresearch.align`
+    (instants inside the half-open window, spans overlapping it by a positive time,
+    a zero-length window takes the instants at exactly its time and the spans that
+    contain it; no special rule at the end of the last window). A span that meets
+    several events appears once per event. Spans keep their own begin and end; the
+    ``time`` columns give them relative to the onset.
+
+    Parameters
+    ----------
+    data : DataFrame or Measurements
+        Long table (or wide table or ``Measurements``).
+    events : DataFrame
+        One row per event: ``source`` and/or ``file`` (the keys matched; when both
+        are present both must match), ``onset`` (seconds), and ``duration`` or
+        ``tmin``/``tmax`` columns (unless ``tmin=``/``tmax=`` are given); ``label``
+        and any other columns are carried to the output.
+    tmin, tmax : float, optional
+        Window relative to every onset, seconds (both or neither).
+
+    Returns
+    -------
+    DataFrame
+        The data's columns (long contract columns first, extra columns kept), then
+        ``event`` (0-based row position of the event in ``events``), ``time``
+        (``begin - onset``), ``time_end`` (``end - onset``), then the event columns
+        other than the matched keys (a name the data already uses is prefixed
+        ``event_``). Ordered by event, then data order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import humeresearch as hr
+    >>> face = pd.DataFrame({"source": "a.mp4", "file": "a.mp4", "model": "face",
+    ...     "track": "face_0", "span_id": [0, 1, 2], "begin": [0.5, 1.0, 2.5],
+    ...     "end": [0.5, 1.0, 2.5], "family": "emotion", "name": "Joy",
+    ...     "score": [0.1, 0.2, 0.3]})
+    >>> events = pd.DataFrame({"source": ["a.mp4"], "onset": [1.0], "label": ["cue"]})
+    >>> ep = hr.epochs(face, events, tmin=-0.5, tmax=1.0)
+    >>> ep[["span_id", "event", "time", "label"]].to_dict("records")
+    [{'span_id': 0, 'event': 0, 'time': -0.5, 'label': 'cue'}, \
+{'span_id': 1, 'event': 0, 'time': 0.0, 'label': 'cue'}]
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError("events must be a DataFrame")
+    on = [c for c in ("source", "file") if c in events.columns]
+    if not on:
+        raise ValueError(
+            f"events: need a 'source' or 'file' column to match the data; it has "
+            f"{list(events.columns)}"
+        )
+    long = as_long(data, "data")
+    sb, se = times(long, "data")
+    onset, wb, we = _event_windows(events, tmin, tmax)
+    keys = events[on].astype(str)
+    (sg, tg), _ = table_codes([long, keys], on)
+    pairs = find_pairs(sg, sb, se, tg, wb, we, closed_last=False)
+    order = np.lexsort((pairs.source, pairs.target))
+    rows, ev = pairs.source[order], pairs.target[order]
+    out = long.iloc[rows].reset_index(drop=True)
+    out["event"] = ev
+    out["time"] = sb[rows] - onset[ev]
+    out["time_end"] = se[rows] - onset[ev]
+    for column in events.columns:
+        if column in on:
+            continue
+        name = column if column not in out.columns else f"event_{column}"
+        out[name] = events[column].iloc[ev].reset_index(drop=True)
+    return out

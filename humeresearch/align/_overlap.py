@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humeresearch.align._common import expand
+from humeresearch.align._common import expand, wsum
 
 
 @dataclass(frozen=True)
@@ -156,13 +156,13 @@ def two_tier_mean(
     k, v, w, st = key[ok], values[ok], weight[ok], strong[ok]
     sec = (weight if seconds is None else seconds)[ok]
     ws = np.where(st, w, 0.0)
-    sum_ws = np.bincount(k, weights=ws, minlength=n_keys)
-    sum_wsv = np.bincount(k, weights=ws * v, minlength=n_keys)
-    n_strong = np.bincount(k, weights=st, minlength=n_keys)
+    sum_ws = wsum(k, ws, n_keys)
+    sum_wsv = wsum(k, ws * v, n_keys)
+    n_strong = wsum(k, st, n_keys)
     weak = ~st
-    sum_weak = np.bincount(k[weak], weights=v[weak], minlength=n_keys)
+    sum_weak = wsum(k[weak], v[weak], n_keys)
     n_weak = np.bincount(k[weak], minlength=n_keys).astype(np.float64)
-    seconds_out = np.bincount(k, weights=np.where(st, sec, 0.0), minlength=n_keys)
+    seconds_out = wsum(k, np.where(st, sec, 0.0), n_keys)
     use_strong = n_strong > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(use_strong, sum_wsv / sum_ws, sum_weak / n_weak)

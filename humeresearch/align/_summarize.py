@@ -1,5 +1,288 @@
+"""summarize: duration-weighted statistics per group and name."""
+
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Any
 
-def summarize(*a, **k):
-    raise NotImplementedError
+import numpy as np
+import pandas as pd
+
+from humeresearch._contract import wide_column
+from humeresearch.align._common import as_long, codes_of, combine, factorize_sorted, require, wsum
+
+PLAIN_STATS = ("mean", "std", "min", "max", "median", "frac_above", "auc", "count")
+_QUANTILE = re.compile(r"^q(\d+(?:\.\d+)?)$")
+DEFAULT_BY = ("source", "file", "model", "track")
+
+
+def _quantile_of(stat: str) -> float | None:
+    if stat == "median":
+        return 0.5
+    match = _QUANTILE.match(stat)
+    if match:
+        p = float(match.group(1))
+        if 0 <= p <= 100:
+            return p / 100
+    return None
+
+
+def _check_stats(stats: Sequence[str], threshold: float | None) -> list[str]:
+    stats = [stats] if isinstance(stats, str) else list(stats)
+    if not stats:
+        raise ValueError("stats must name at least one statistic")
+    for s in stats:
+        if s not in PLAIN_STATS and _quantile_of(s) is None:
+            raise ValueError(
+                f"unknown stat {s!r}; choose from {list(PLAIN_STATS)} or 'q<percent>' "
+                "such as 'q25', 'q97.5'"
+            )
+    if "frac_above" in stats and threshold is None:
+        raise ValueError("stat 'frac_above' needs threshold= (a score level)")
+    return stats
+
+
+def _check_mixing(long: pd.DataFrame, key: np.ndarray, by: list[str]) -> None:
+    for column in ("model", "from_model", "granularity"):
+        if column in by or column not in long.columns:
+            continue
+        codes, uniques = codes_of(long[column])
+        if len(uniques) < 2:
+            continue
+        pairs = pd.DataFrame({"k": key, "c": codes}).drop_duplicates()
+        per_key = pairs.groupby("k", sort=False)["c"].size()
+        if (per_key > 1).any():
+            k = per_key.index[per_key.to_numpy() > 1][0]
+            values = sorted(str(uniques[c]) for c in pairs.loc[pairs["k"] == k, "c"])
+            raise ValueError(
+                f"summarize: a group mixes {column} values {values}; add {column!r} to by "
+                "(averaging different models or granularities together is rarely meant)"
+            )
+
+
+def _group_cumsum(values: np.ndarray, key: np.ndarray) -> np.ndarray:
+    return pd.Series(values).groupby(key, sort=False).cumsum().to_numpy()
+
+
+def summarize(
+    data: Any,
+    by: Sequence[str] = DEFAULT_BY,
+    stats: Sequence[str] = ("mean",),
+    *,
+    threshold: float | None = None,
+    wide: bool = False,
+) -> pd.DataFrame:
+    """Statistics of the scores per group and (family, name), duration-weighted.
+
+    **Weighting.** In a group whose rows include spans of positive duration, every
+    statistic is weighted by duration (``end - begin``, seconds): the mean is the
+    time average of the signal, not the average of span values (a 10 s utterance
+    counts ten times a 1 s one); zero-length spans then get weight 0. A group of
+    instants only (face frames) or of rows without time (raw text) uses plain,
+    equally weighted statistics. NaN scores are ignored.
+
+    Statistics (``stats``):
+
+    * ``mean``: weighted mean;
+    * ``std``: weighted standard deviation about it (``ddof=0``: the spread of the
+      signal over time);
+    * ``min``, ``max``; ``count``: number of spans used;
+    * ``median`` and ``q<percent>`` (``q25``, ``q97.5``): for instants the usual
+      linear interpolation (``numpy.quantile``); for spans the time-weighted
+      quantile, the smallest score at or below which the signal spends that
+      fraction of the time (``numpy.quantile(..., weights=..., method="inverted_cdf")``);
+    * ``frac_above``: fraction of time (of instants) with a score above ``threshold``;
+    * ``auc``: area under the curve, score x seconds: for spans the sum of score x
+      duration; for instants the trapezoidal integral over time within each (source,
+      file, model, track), summed over the group (gaps between frames are bridged;
+      instants at the same time are averaged into one point first).
+
+    Groups may not mix models, ``from_model`` or ``granularity`` values unless those
+    columns are in ``by`` (raises).
+
+    Parameters
+    ----------
+    data : DataFrame or Measurements
+        Long table or any long-shaped output (align, resample, epochs, annotate).
+    by : sequence of str, default ("source", "file", "model", "track")
+        Grouping columns (any columns of ``data``, e.g. ``participant``,
+        ``condition`` added by :func:`humeresearch.annotate`, ``event``, ``label``).
+    stats : sequence of str, default ("mean",)
+        Statistics to compute, see above.
+    threshold : float, optional
+        Score level for ``frac_above``.
+    wide : bool, default False
+        Return one row per (group, stat) and one column per (family, name) named as
+        in the contract's wide table (``Joy``, ``facs:AU1 ...``).
+
+    Returns
+    -------
+    DataFrame
+        Tidy (default): the ``by`` columns, ``family``, ``name``, ``stat``, ``value``,
+        ``n_spans`` (spans used) and ``seconds`` (their total duration; 0 for
+        instants); one row per group x name x stat, ordered by group, name, then
+        stat as given. Wide: the ``by`` columns, ``stat`` and one column per name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import humeresearch as hr
+    >>> prosody = pd.DataFrame({"source": "a.wav", "file": "a.wav", "model": "prosody",
+    ...     "track": "spk_0", "span_id": [0, 1], "begin": [0.0, 3.0], "end": [3.0, 4.0],
+    ...     "family": "emotion", "name": "Joy", "score": [0.25, 0.75]})
+    >>> out = hr.summarize(prosody, stats=["mean", "max", "count"])
+    >>> out[["name", "stat", "value", "seconds"]].to_dict("records")
+    [{'name': 'Joy', 'stat': 'mean', 'value': 0.375, 'seconds': 4.0}, \
+{'name': 'Joy', 'stat': 'max', 'value': 0.75, 'seconds': 4.0}, \
+{'name': 'Joy', 'stat': 'count', 'value': 2.0, 'seconds': 4.0}]
+    """
+    stats = _check_stats(stats, threshold)
+    long = as_long(data, "data")
+    by = [by] if isinstance(by, str) else [c for c in by if c not in ("family", "name")]
+    require(long, by, "data")
+
+    parts = [codes_of(long[c]) for c in [*by, "family", "name"]]
+    combined = combine([c for c, _ in parts], [len(u) + 1 for _, u in parts])
+    key_all, _ = factorize_sorted(combined)
+    _check_mixing(long, key_all, by)
+
+    x_all = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
+    b_all = long["begin"].to_numpy(dtype=np.float64, na_value=np.nan)
+    e_all = long["end"].to_numpy(dtype=np.float64, na_value=np.nan)
+    dur_all = e_all - b_all
+    ok = ~np.isnan(x_all)
+    rows = np.flatnonzero(ok)
+    key = key_all[rows]
+    n_keys = int(key_all.max()) + 1 if len(key_all) else 0
+    x, dur = x_all[rows], dur_all[rows]
+    strong = np.isfinite(dur) & (dur > 0)
+    has_strong = wsum(key, strong, n_keys) > 0
+    used = np.where(has_strong[key], strong, ~strong)
+    rows, key, x, dur, strong = rows[used], key[used], x[used], dur[used], strong[used]
+    w = np.where(strong, dur, 1.0)
+
+    sum_w = wsum(key, w, n_keys)
+    count = np.bincount(key, minlength=n_keys).astype(np.float64)
+    seconds = wsum(key, np.where(strong, dur, 0.0), n_keys)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = wsum(key, w * x, n_keys) / sum_w
+    values: dict[str, np.ndarray] = {}
+    sorted_cache: dict[str, np.ndarray] = {}
+
+    def by_value() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if "order" not in sorted_cache:
+            sorted_cache["order"] = np.lexsort((x, key))
+        o = sorted_cache["order"]
+        return key[o], x[o], w[o]
+
+    for stat in stats:
+        if stat in values:
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if stat == "mean":
+                values[stat] = mean
+            elif stat == "std":
+                dev = wsum(key, w * (x - mean[key]) ** 2, n_keys)
+                values[stat] = np.sqrt(dev / sum_w)
+            elif stat in ("min", "max"):
+                agg = pd.Series(x).groupby(key).agg(stat)
+                out = np.full(n_keys, np.nan)
+                out[agg.index.to_numpy()] = agg.to_numpy()
+                values[stat] = out
+            elif stat == "count":
+                values[stat] = count
+            elif stat == "frac_above":
+                above = wsum(key, w * (x > threshold), n_keys)
+                values[stat] = above / sum_w
+            elif stat == "auc":
+                values[stat] = _auc(long, rows, key, x, dur, strong, has_strong, n_keys)
+            else:
+                p = _quantile_of(stat)
+                assert p is not None
+                values[stat] = _quantile(*by_value(), has_strong, n_keys, p)
+
+    first = np.empty(n_keys, dtype=np.int64)
+    first[key_all[::-1]] = np.arange(len(key_all))[::-1]
+    out: dict[str, Any] = {}
+    n_stats = len(stats)
+    rep = np.repeat(first, n_stats)
+    for (codes, uniques), column in zip(parts, [*by, "family", "name"]):
+        out[column] = pd.Categorical.from_codes(codes[rep], uniques)
+    out["stat"] = np.tile(np.array(stats, dtype=object), n_keys)
+    out["value"] = np.column_stack([values[s] for s in stats]).ravel() if n_keys else []
+    out["n_spans"] = np.repeat(count.astype(np.int64), n_stats)
+    out["seconds"] = np.repeat(seconds, n_stats)
+    tidy = pd.DataFrame(out, columns=[*by, "family", "name", "stat", "value", "n_spans", "seconds"])
+    if not wide:
+        return tidy
+    return _to_wide(tidy, by, stats)
+
+
+def _to_wide(tidy: pd.DataFrame, by: list[str], stats: list[str]) -> pd.DataFrame:
+    reserved = set(by) | {"stat"}
+    column = [
+        wide_column(str(f), str(n), reserved=reserved)
+        for f, n in zip(tidy["family"].astype(object), tidy["name"].astype(object))
+    ]
+    t = tidy.assign(column=column, stat=pd.Categorical(tidy["stat"], categories=stats))
+    order = list(dict.fromkeys(column))
+    table = t.set_index([*by, "stat", "column"])["value"].unstack("column")
+    table = table.reindex(columns=order).reset_index()
+    table.columns.name = None
+    table["stat"] = table["stat"].astype(str)
+    return table
+
+
+def _quantile(
+    k: np.ndarray, x: np.ndarray, w: np.ndarray, has_strong: np.ndarray, n_keys: int, p: float
+) -> np.ndarray:
+    """Per key quantile of values sorted by (key, value)."""
+    out = np.full(n_keys, np.nan)
+    if not len(k):
+        return out
+    n = np.bincount(k, minlength=n_keys)
+    start = np.cumsum(n) - n
+    present = n > 0
+    # instants: linear interpolation between order statistics
+    plain = present & ~has_strong
+    h = (n[plain] - 1) * p
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n[plain] - 1)
+    a, b = x[start[plain] + lo], x[start[plain] + hi]
+    out[plain] = a + (h - lo) * (b - a)
+    # spans: smallest value whose cumulative weight reaches p of the total
+    cw = _group_cumsum(w, k)
+    total = cw[np.maximum(start + n - 1, 0)]
+    below = np.bincount(k, weights=cw < p * total[k], minlength=n_keys).astype(np.int64)
+    weighted = present & has_strong
+    idx = np.minimum(start + below, start + n - 1)
+    out[weighted] = x[idx[weighted]]
+    return out
+
+
+def _auc(long, rows, key, x, dur, strong, has_strong, n_keys) -> np.ndarray:
+    out = wsum(key, np.where(strong, x * dur, 0.0), n_keys)
+    inst = ~has_strong[key]
+    if not inst.any():
+        out[~has_strong] = np.nan
+        return out
+    r, k, v = rows[inst], key[inst], x[inst]
+    t = long["begin"].to_numpy(dtype=np.float64, na_value=np.nan)[r]
+    timed = np.isfinite(t)
+    r, k, v, t = r[timed], k[timed], v[timed], t[timed]
+    parts = [codes_of(long[c])[0][r] for c in ("source", "file", "model", "track")]
+    series = combine([k, *parts], [0] + [int(p.max()) + 2 if len(p) else 1 for p in parts])
+    o = np.lexsort((t, series))
+    s, t, v, k = series[o], t[o], v[o], k[o]
+    # one point per (series, time): instants at the same time are averaged first
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (s[1:] != s[:-1]) | (t[1:] != t[:-1])
+    run = np.cumsum(new) - 1
+    v = wsum(run, v, int(run[-1]) + 1 if len(run) else 0) / np.bincount(run)
+    s, t, k = s[new], t[new], k[new]
+    same = s[1:] == s[:-1]
+    area = np.where(same, (t[1:] - t[:-1]) * (v[1:] + v[:-1]) / 2, 0.0)
+    trap = wsum(k[1:], area, n_keys) if len(k) > 1 else np.zeros(n_keys)
+    has_timed = np.bincount(k, minlength=n_keys) > 0
+    return np.where(has_strong, out, np.where(has_timed, trap, np.nan))

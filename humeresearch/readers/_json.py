@@ -11,7 +11,7 @@ import orjson
 from humeresearch._errors import FormatError
 
 _AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
-_TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[\"((?:[^\"\\]|\\.)*)\"\]")
+_TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[\"((?:[^\"\\]|\\.)*)\"\]|(\[\.\.\.\])")
 _TYPES = {
     "float": "a number",
     "int": "an integer",
@@ -31,12 +31,42 @@ def _describe(types: str) -> str:
 
 def walk(obj: Any, path: str) -> Any:
     """Follow a ``[0].a.b[3]`` path into a decoded object (``...`` when it fails)."""
-    for index, key, quoted in _TOKEN.findall(path):
+    for index, key, quoted, _ in _TOKEN.findall(path):
         try:
             obj = obj[int(index)] if index else obj[key or quoted]
         except (KeyError, IndexError, TypeError):
             return ...
     return obj
+
+
+def resolve_keys(obj: Any, path: str, bad: Any) -> str:
+    """Replace msgspec's ``[...]`` (an unnamed mapping key) by the key whose subtree
+    holds the faulty value (``bad(value) -> bool`` says which value is faulty)."""
+    head, sep, rest = path.partition("[...]")
+    if not sep:
+        return path
+    container = walk(obj, head)
+    if isinstance(container, dict):
+        for key in container:
+            sub = resolve_keys(container[key], rest, bad)
+            value = walk(container[key], sub)
+            if value is not ... and bad(value):
+                return f"{head}.{key}{sub}"
+    return path
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "array" if isinstance(value, list) else "object"
 
 
 def _show(value: Any) -> str:
@@ -71,15 +101,19 @@ def format_error(
     reason = match.group("reason") if match else text
     path = match.group("path") if match and match.group("path") is not None else ""
     expected = re.match(r"Expected `([^`]*)`, got `([^`]*)`", reason)
+    if (expected or "[...]" in path) and obj is None and data is not None:
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            obj = None
+    if "[...]" in path and obj is not None:
+        got = expected.group(2) if expected else None
+        path = resolve_keys(obj, path, lambda v: got is None or _json_type(v) == got)
     if expected:
-        if obj is None and data is not None:
-            try:
-                obj = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                obj = None
         value = walk(obj, path) if obj is not None else ...
         reason = f"expected {_describe(expected.group(1))}, got {_show(value)}"
     missing = re.match(r"Object missing required field `([^`]*)`", reason)
     if missing:
         reason = f"missing required field {missing.group(1)!r}"
-    return FormatError(name, (prefix + path) or "(top level)", reason)
+    where = (prefix + path).lstrip(".") if not prefix else prefix + path
+    return FormatError(name, where or "(top level)", reason)

@@ -185,19 +185,21 @@ def sniff(prefix: bytes) -> bool:
     if stripped.replace(b" ", b"") == b"[]":
         return True
     head = stripped[:1]
+    if head not in (b"[", b"{"):
+        return False
+    # "results" and "grouped_predictions" occur only in predictions documents
     return (
-        head in (b"[", b"{")
-        and b'"source"' in prefix
-        and (b'"results"' in prefix or b'"error"' in prefix or b'"type"' in prefix)
+        b'"results"' in prefix
+        or b'"grouped_predictions"' in prefix
+        or (b'"source"' in prefix and (b'"error"' in prefix or b'"type"' in prefix))
     )
 
 
 def looks_like(obj: Any) -> bool:
     """Does an already-decoded object look like v0 predictions?"""
     first = obj[0] if isinstance(obj, list) and obj else obj
-    return (
-        isinstance(first, dict) and "source" in first and ("results" in first or "error" in first)
-    )
+    source = first.get("source") if isinstance(first, dict) else None
+    return isinstance(source, dict) and "type" in source
 
 
 def decode(name: str, data: bytes | None = None, obj: Any = None) -> list[Entry]:

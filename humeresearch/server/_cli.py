@@ -23,12 +23,24 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
-    p.add_argument("--port", type=int, default=8000, help="port to bind; 0 picks a free one (default 8000)")
-    p.add_argument("--data-dir", default=None, help="directory of the job/run store (default: in memory)")
-    p.add_argument("--api-key", default=None, help="required API key (default: $HUME_API_KEY, else none)")
-    p.add_argument("--no-auth", action="store_true", help="accept every request even if $HUME_API_KEY is set")
-    p.add_argument("--seed", type=int, default=0, help="seed of the simulated predictions and faults")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)"
+    )
+    p.add_argument(
+        "--port", type=int, default=8000, help="port to bind; 0 picks a free one (default 8000)"
+    )
+    p.add_argument(
+        "--data-dir", default=None, help="directory of the job/run store (default: in memory)"
+    )
+    p.add_argument(
+        "--api-key", default=None, help="required API key (default: $HUME_API_KEY, else none)"
+    )
+    p.add_argument(
+        "--no-auth", action="store_true", help="accept every request even if $HUME_API_KEY is set"
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of the simulated predictions and faults"
+    )
     p.add_argument(
         "--faults",
         default=None,
@@ -37,9 +49,15 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         "truncate:0.05,ws_close:0.05,shutdown:0.01' (KIND:PROB[@PARAM] or KIND:#N; "
         "optional 'ROUTE=' prefix)",
     )
-    p.add_argument("--processing-delay", type=float, default=0.0, help="seconds a v0 job takes (default 0)")
-    p.add_argument("--realtime-speed", type=float, default=1.0, help="multiplier of the realtime pacing limits")
-    p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    p.add_argument(
+        "--processing-delay", type=float, default=0.0, help="seconds a v0 job takes (default 0)"
+    )
+    p.add_argument(
+        "--realtime-speed", type=float, default=1.0, help="multiplier of the realtime pacing limits"
+    )
+    p.add_argument(
+        "--allow-remote", action="store_true", help="allow binding a non-loopback address"
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=run_serve)
     return p
@@ -64,11 +82,13 @@ def run_serve(args: argparse.Namespace) -> int:
             allow_remote=args.allow_remote,
             realtime_speed=args.realtime_speed,
         )
-        uv, sock, _ = prepare(settings, log_level=args.log_level)
+        uv, sock, _ = prepare(settings, log_level=args.log_level, preload=False)
     except (ValueError, OSError) as exc:
         print(f"humeresearch serve: error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     url, ws_url, _ = base_urls(sock)
     auth = "API key required" if api_key else "no authentication"
     print(

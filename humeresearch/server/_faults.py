@@ -35,6 +35,7 @@ import asyncio
 import logging
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -235,6 +236,8 @@ class FaultMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if "//" in scope["path"]:  # a base URL ending in "/" yields "//v0/..." (hume SDK)
+            scope = {**scope, "path": re.sub("/{2,}", "/", scope["path"])}
         key = self.route_key(scope)
         scope["humeresearch.route"] = key
         self.state.counters.request(key)

@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
+try:  # python-multipart >= 0.0.13
+    from python_multipart.exceptions import MultipartParseError
+    from python_multipart.multipart import MultipartParser, parse_options_header
+except ImportError:  # pragma: no cover - older python-multipart
+    from multipart.exceptions import MultipartParseError
+    from multipart.multipart import MultipartParser, parse_options_header
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,6 @@ async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
             "on_part_end": on_part_end,
             "on_end": on_end,
         },
-        max_header_count=32,
     )
     total = 0
     try:

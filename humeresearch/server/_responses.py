@@ -33,7 +33,7 @@ class JSONBytesResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def v1_error(code: str, message: str, *, rid: str | None = None) -> Response:

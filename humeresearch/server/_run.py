@@ -14,6 +14,11 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:  # uvicorn's sans-I/O WebSocket protocol (recent uvicorn)
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+except ImportError:  # pragma: no cover - older uvicorn: its default protocol
+    WebSocketsSansIOProtocol = None
+
 from humeresearch.server._app import build_app
 from humeresearch.server._faults import FaultRule, parse_faults
 from humeresearch.server._state import Settings, State
@@ -91,6 +96,23 @@ def _tracking_protocol(state: State) -> type[H11Protocol]:
     return TrackingH11Protocol
 
 
+if WebSocketsSansIOProtocol is not None:
+
+    class _WebSocketProtocol(WebSocketsSansIOProtocol):
+        """uvicorn's sans-I/O WebSocket protocol; a completed denial response (our 401) also
+        completes the handshake, so uvicorn does not log a spurious error for it."""
+
+        async def send(self, message: Any) -> None:
+            await super().send(message)
+            body_done = not message.get("more_body", False)
+            if message["type"] == "websocket.http.response.body" and body_done:
+                self.handshake_complete = True
+
+    _WS: Any = _WebSocketProtocol
+else:  # pragma: no cover
+    _WS = "auto"
+
+
 class _UvicornServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, state: State) -> None:
         super().__init__(config)
@@ -102,15 +124,24 @@ class _UvicornServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def prepare(settings: Settings, *, log_level: str = "warning") -> tuple[_UvicornServer, socket.socket, State]:
-    """Bind the socket and build the uvicorn server (not yet running)."""
-    simulator = importlib.import_module("humeresearch.simulate")
+def prepare(
+    settings: Settings, *, log_level: str = "warning", preload: bool = True
+) -> tuple[_UvicornServer, socket.socket, State]:
+    """Bind the socket and build the uvicorn server (not yet running).
+
+    ``preload=False`` imports the simulator in a background thread instead of now, so
+    that ``humeresearch serve`` answers sooner (the first simulated request waits for it).
+    """
     sock = _bind(settings.host, settings.port)
-    state = State(settings, simulator)
+    if preload:
+        state = State(settings, importlib.import_module("humeresearch.simulate"))
+    else:
+        state = State(settings)
+        threading.Thread(target=lambda: state.sim, name="humeresearch-preload", daemon=True).start()
     config = uvicorn.Config(
         build_app(state),
         http=_tracking_protocol(state),
-        ws="auto",
+        ws=_WS,
         lifespan="on",
         log_level=log_level,
         access_log=False,
@@ -139,9 +170,19 @@ class Server:
         WebSocket base URL, e.g. ``"ws://127.0.0.1:54321"``.
     port : int
         The bound port.
+
+    Examples
+    --------
+    >>> from humeresearch import server
+    >>> srv = server.start()
+    >>> srv.url.startswith("http://127.0.0.1:"), srv.counters()["faults"]
+    (True, [])
+    >>> srv.stop()
     """
 
-    def __init__(self, uv: _UvicornServer, sock: socket.socket, state: State, thread: threading.Thread) -> None:
+    def __init__(
+        self, uv: _UvicornServer, sock: socket.socket, state: State, thread: threading.Thread
+    ) -> None:
         self._uv = uv
         self._sock = sock
         self._state = state
@@ -177,7 +218,9 @@ class Server:
     def __repr__(self) -> str:
         auth = "on" if self._state.settings.api_key else "off"
         state = "stopped" if self._stopped else "running"
-        return f"<humeresearch Server {self.url} auth={auth} seed={self._state.settings.seed} {state}>"
+        return (
+            f"<humeresearch Server {self.url} auth={auth} seed={self._state.settings.seed} {state}>"
+        )
 
 
 def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> Server:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -63,9 +64,9 @@ class Counters:
 class State:
     """Shared state of one server: settings, store, counters, faults and live work."""
 
-    def __init__(self, settings: Settings, simulator: ModuleType) -> None:
+    def __init__(self, settings: Settings, simulator: ModuleType | None = None) -> None:
         self.settings = settings
-        self.sim = simulator
+        self._sim = simulator
         self.store = Store(settings.data_dir)
         self.counters = Counters()
         self.faults = FaultInjector(settings.faults, seed=settings.seed)
@@ -78,6 +79,13 @@ class State:
         # run_id -> live run fields overriding the stored row while a session runs
         self.live_runs: dict[str, dict[str, Any]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def sim(self) -> ModuleType:
+        """:mod:`humeresearch.simulate`, imported on first use (keeps start-up fast)."""
+        if self._sim is None:
+            self._sim = importlib.import_module("humeresearch.simulate")
+        return self._sim
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run ``coro`` in the background, keeping a reference until it ends."""

@@ -42,7 +42,14 @@ def content_hash(config: Any, files: list[bytes]) -> str:
     ``sha256`` of the compact, key-sorted JSON of
     ``{"config": config, "files": [sha256 hex of each file, in order]}``, where
     ``config`` is the request's JSON configuration as sent (``{}`` when absent or
-    ``null``).
+    ``null``). v1 uploads use ``{"endpoint": "audio"|"video", "config": ...}`` as config.
+
+    Examples
+    --------
+    >>> content_hash({"text": ["hi"]}, []) == content_hash({"text": ["hi"]}, [])
+    True
+    >>> len(content_hash(None, [b"file bytes"]))
+    64
     """
     doc = {"config": config if config is not None else {}}
     doc["files"] = [hashlib.sha256(f).hexdigest() for f in files]

@@ -133,7 +133,11 @@ async def create_job(request: Request) -> Response:
     except ValueError as exc:
         return v0_error(400, f"request.models: {exc}")
     # an explicit null turns transcription off; absent means defaults
-    transcription = False if ("transcription" in cfg and cfg["transcription"] is None) else cfg.get("transcription")
+    transcription = (
+        False
+        if ("transcription" in cfg and cfg["transcription"] is None)
+        else cfg.get("transcription")
+    )
     job_id = str(uuid.uuid4())
     record = {
         "job_id": job_id,

@@ -110,17 +110,17 @@ async def run_job(state: Any, job_id: str) -> None:
     if row["fail"]:
         message = "injected fault: the job failed"
     else:
-        sources = [
-            sim.Source(
-                kind=s["kind"],
-                name=s["name"],
-                data=s["data"],
-                text=s["text"],
-                content_type=s["content_type"],
-            )
-            for s in sources_rows
-        ]
         try:
+            sources = [
+                sim.Source(
+                    kind=s["kind"],
+                    name=s["name"],
+                    data=s["data"],
+                    text=s["text"],
+                    content_type=s["content_type"],
+                )
+                for s in sources_rows
+            ]
             predictions = await anyio.to_thread.run_sync(
                 lambda: sim.v0_predictions(
                     sources,
@@ -134,15 +134,21 @@ async def run_job(state: Any, job_id: str) -> None:
             message = f"simulation failed: {exc}"
     await _sleep_until(row["created_ms"] + delay_ms)
     ended = max(now_ms(), row["created_ms"])
+    if predictions is not None:
+        try:
+            if len(predictions) == len(sources_rows):
+                for entry, src in zip(predictions, sources_rows):
+                    if src["kind"] == "file":
+                        entry["source"] = file_source_object(src)
+            n_pred, n_err = count_results(predictions)
+            body = orjson.dumps(predictions, option=orjson.OPT_SERIALIZE_NUMPY)
+        except (TypeError, ValueError, AttributeError) as exc:
+            logger.exception("job %s: unusable simulated predictions", job_id)
+            predictions, message = None, f"simulation failed: {exc}"
+        else:
+            store.complete_job(job_id, ended, body, n_pred, n_err)
     if predictions is None:
         store.fail_job(job_id, ended, message or "the job failed")
-    else:
-        if len(predictions) == len(sources_rows):
-            for entry, src in zip(predictions, sources_rows):
-                if src["kind"] == "file":
-                    entry["source"] = file_source_object(src)
-        n_pred, n_err = count_results(predictions)
-        store.complete_job(job_id, ended, orjson.dumps(predictions), n_pred, n_err)
     callback = orjson.loads(row["request"]).get("callback_url")
     if callback:
         await send_callback(state, job_id, callback)

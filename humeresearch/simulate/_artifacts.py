@@ -82,12 +82,35 @@ def csv_header(model: str) -> list[str]:
     """
     e48 = list(_vocab.names("v0_emotions_48_csv_order"))
     if model == "face":
-        fixed = ["Id", "Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight"]
-        return fixed + e48 + list(_vocab.names("v0_facs_36")) + list(_vocab.names("v0_face_descriptions_27"))
+        fixed = [
+            "Id",
+            "Frame",
+            "Time",
+            "Probability",
+            "FaceX0",
+            "FaceY0",
+            "FaceWidth",
+            "FaceHeight",
+        ]
+        return (
+            fixed
+            + e48
+            + list(_vocab.names("v0_facs_36"))
+            + list(_vocab.names("v0_face_descriptions_27"))
+        )
     if model == "prosody":
         return ["Id", "Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence", *e48]
     if model == "language":
-        fixed = ["Id", "Text", "BeginPosition", "EndPosition", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence"]
+        fixed = [
+            "Id",
+            "Text",
+            "BeginPosition",
+            "EndPosition",
+            "BeginTime",
+            "EndTime",
+            "Confidence",
+            "SpeakerConfidence",
+        ]
         return (
             fixed
             + list(_vocab.names("v0_language_emotions_53_csv_order"))
@@ -96,7 +119,9 @@ def csv_header(model: str) -> list[str]:
         )
     if model == "burst":
         return ["Id", "BeginTime", "EndTime", *e48, *_vocab.names("v0_burst_descriptions_67")]
-    raise ValueError(f"no CSV layout for model {model!r}; choose from ['face', 'prosody', 'language', 'burst']")
+    raise ValueError(
+        f"no CSV layout for model {model!r}; choose from ['face', 'prosody', 'language', 'burst']"
+    )
 
 
 _ROW: dict[str, Callable[[dict], list[object]]] = {
@@ -178,7 +203,9 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
                 for model, block in (pred.get("models") or {}).items():
                     if model not in _ROW or block is None:
                         continue
-                    info = zipfile.ZipInfo(f"{kind}-{index}-{base}/csv/{pred['file']}/{model}.csv", _DATE)
+                    info = zipfile.ZipInfo(
+                        f"{kind}-{index}-{base}/csv/{pred['file']}/{model}.csv", _DATE
+                    )
                     info.create_system = 3
                     info.external_attr = 0o100644 << 16
                     z.writestr(info, model_csv(model, block), zipfile.ZIP_STORED)

@@ -66,7 +66,9 @@ def face_boxes(media: Media, scorer: Scorer, times: np.ndarray) -> np.ndarray:
     x = np.clip(cx - w / 2, 0, width - w)
     y = np.clip(cy - h / 2, 0, height - h)
     box = np.stack([x, y, w, h], axis=1).astype(np.float32).astype(np.float64)
-    box[:, 2] = np.minimum(box[:, 2], width - box[:, 0])  # float32 rounding must not leave the image
+    box[:, 2] = np.minimum(
+        box[:, 2], width - box[:, 0]
+    )  # float32 rounding must not leave the image
     box[:, 3] = np.minimum(box[:, 3], height - box[:, 1])
     return box
 
@@ -75,13 +77,18 @@ def face_block(media: Media, cfg: dict, scorer: Scorer) -> dict:
     frames, times = face_frames(media, cfg["fps_pred"])
     prob = scorer.smooth("prob", times, 0.9935, 0.99995).astype(np.float32).astype(np.float64)
     box = face_boxes(media, scorer, times)
-    keep = (prob >= cfg["prob_threshold"]) & (np.minimum(box[:, 2], box[:, 3]) >= cfg["min_face_size"])
+    keep = (prob >= cfg["prob_threshold"]) & (
+        np.minimum(box[:, 2], box[:, 3]) >= cfg["min_face_size"]
+    )
     if media.blank:
         keep[:] = False
     frames, times, prob, box = frames[keep], times[keep], prob[keep], box[keep]
+    prob_list = prob.tolist()
     emo = scorer("face", emotions48(), times).tolist()
     facs = scorer("face", _vocab.names("v0_facs_36"), times, family="facs").tolist()
-    desc = scorer("face", _vocab.names("v0_face_descriptions_27"), times, family="description").tolist()
+    desc = scorer(
+        "face", _vocab.names("v0_face_descriptions_27"), times, family="description"
+    ).tolist()
     items = []
     for i, (frame, t) in enumerate(zip(frames.tolist(), times.tolist())):
         bx = box[i].tolist()
@@ -89,10 +96,12 @@ def face_block(media: Media, cfg: dict, scorer: Scorer) -> dict:
             {
                 "frame": frame,
                 "time": float(t),
-                "prob": prob[i],
+                "prob": prob_list[i],
                 "box": {"x": bx[0], "y": bx[1], "w": bx[2], "h": bx[3]},
                 "emotions": score_list(emotions48(), emo[i]),
-                "facs": score_list(_vocab.names("v0_facs_36"), facs[i]) if cfg["facs"] is not None else None,
+                "facs": score_list(_vocab.names("v0_facs_36"), facs[i])
+                if cfg["facs"] is not None
+                else None,
                 "descriptions": (
                     score_list(_vocab.names("v0_face_descriptions_27"), desc[i])
                     if cfg["descriptions"] is not None
@@ -110,7 +119,11 @@ def burst_block(media: Media, scorer: Scorer) -> dict:
     names = _vocab.names("v0_burst_descriptions_67")
     desc = scorer("burst", names, times, family="burst_description").tolist()
     items = [
-        {"time": _span(b, e), "emotions": score_list(emotions48(), emo[i]), "descriptions": score_list(names, desc[i])}
+        {
+            "time": _span(b, e),
+            "emotions": score_list(emotions48(), emo[i]),
+            "descriptions": score_list(names, desc[i]),
+        }
         for i, (b, e) in enumerate(media.bursts)
     ]
     return {"metadata": None, "grouped_predictions": _groups(items, ["unknown"] * len(items))}
@@ -156,16 +169,23 @@ def _segments_for(tr: Transcript, granularity: str, identify: bool) -> list[Segm
     return tr.turns(identify)
 
 
-def prosody_block(media: Media, cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> dict:
+def prosody_block(
+    media: Media, cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
+) -> dict:
     identify = cfg["identify_speakers"] or bool(trans and trans["identify_speakers"])
     usable = trans is not None and _usable(tr, trans)
     if cfg["window"] is not None:
         length, step = cfg["window"]["length"], cfg["window"]["step"]
         starts = np.arange(0.0, media.duration, step) if media.duration > 0 else np.empty(0)
-        segs = [Segment(0, 0, "", round(t, 3), round(min(t + length, media.duration), 3)) for t in starts]
+        segs = [
+            Segment(0, 0, "", round(t, 3), round(min(t + length, media.duration), 3))
+            for t in starts
+        ]
         texts, identify = [None] * len(segs), False
     elif not usable:
-        segs = [Segment(0, 0, "", b, e, u.speaker) for (b, e), u in zip(media.speech, tr.utterances)]
+        segs = [
+            Segment(0, 0, "", b, e, u.speaker) for (b, e), u in zip(media.speech, tr.utterances)
+        ]
         texts = [None] * len(segs)
     else:
         segs = _segments_for(tr, cfg["granularity"], identify)
@@ -190,7 +210,10 @@ def prosody_block(media: Media, cfg: dict, trans: dict | None, tr: Transcript, s
         }
         for i, s in enumerate(segs)
     ]
-    return {"metadata": _metadata(tr, trans), "grouped_predictions": _groups(items, _ids(segs, identify))}
+    return {
+        "metadata": _metadata(tr, trans),
+        "grouped_predictions": _groups(items, _ids(segs, identify)),
+    }
 
 
 def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> dict:
@@ -200,7 +223,11 @@ def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
     emo = scorer("language", emotions53(), t).tolist()
     sent = scorer.sentiment("language", t).tolist() if cfg["sentiment"] is not None else None
     tox_names = _vocab.names("v0_toxicity")
-    tox = scorer("language", tox_names, t, family="toxicity").tolist() if cfg["toxicity"] is not None else None
+    tox = (
+        scorer("language", tox_names, t, family="toxicity").tolist()
+        if cfg["toxicity"] is not None
+        else None
+    )
     conf = _confidences(scorer, "language-conf", segs, 0.7, 0.2) if tr.timed else [None] * len(segs)
     spk = _confidences(scorer, "language-spk", segs, 0.4, 0.5) if identify else [None] * len(segs)
     sent_names = _vocab.names("v0_sentiment")
@@ -217,7 +244,10 @@ def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
         }
         for i, s in enumerate(segs)
     ]
-    return {"metadata": _metadata(tr, trans), "grouped_predictions": _groups(items, _ids(segs, identify))}
+    return {
+        "metadata": _metadata(tr, trans),
+        "grouped_predictions": _groups(items, _ids(segs, identify)),
+    }
 
 
 def ner_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> dict:
@@ -245,7 +275,10 @@ def ner_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> 
         }
         for i, s in enumerate(segs)
     ]
-    return {"metadata": _metadata(tr, trans), "grouped_predictions": _groups(items, _ids(segs, identify))}
+    return {
+        "metadata": _metadata(tr, trans),
+        "grouped_predictions": _groups(items, _ids(segs, identify)),
+    }
 
 
 def file_prediction(media: Media, config: dict, trans: dict | None, scorer: Scorer) -> dict:

@@ -5,15 +5,17 @@ has four latent processes over time -- positive valence, negative valence, arous
 engagement -- each a sum of three low-frequency sinusoids (0.01-0.2 Hz) with unit variance; the
 negative-valence process is built anti-correlated with the positive one. A name's score is
 
-    sigmoid(logit(baseline) + offset + 1.1 * loadings . latents(t) + 0.5 * own(t) + noise)
+    sigmoid(logit(baseline) + offset + 1.1 * loadings . latents(t) + 0.5 * own(t))
 
 with a per-name baseline (fixed by the name), per-name loadings on the four processes (below), a
-per-name smooth idiosyncratic process ``own`` and a little frame noise. Names that load on the same
+per-name process ``own`` (two slow sinusoids and a faster, weaker one, with phases drawn per
+media item). A name's score never depends on which other names are requested. Names that load on the same
 process (Joy, Amusement, Smile, AU12 ...) therefore rise and fall together.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 
@@ -65,6 +67,8 @@ _BASELINE_RANGE = {
     "burst_description": (0.005, 0.08),
     "toxicity": (0.001, 0.03),
     "voice_attribute": (0.45, 0.8),
+    "v1_audio": (0.08, 0.45),
+    "v1_video": (0.03, 0.3),
 }
 
 
@@ -98,6 +102,30 @@ def baseline(name: str, family: str) -> float:
     """Typical score level of ``name`` (fixed per name and family, content independent)."""
     lo, hi = _BASELINE_RANGE.get(family, (0.02, 0.3))
     return float(rng_for("baseline", family, name.lower()).uniform(lo, hi))
+
+
+_SLOTS = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _table(names: tuple[str, ...], family: str) -> tuple[np.ndarray, ...]:
+    """Per-name constants of ``names``: loadings (N, 4), baseline logits (N,), the frequencies
+    (N, 3) and amplitudes (N, 3) of each name's own process and its phase slot (N,). Cached."""
+    load = np.stack([loading(n) for n in names])
+    base = np.array([baseline(n, family) for n in names])
+    logit = np.log(base / (1 - base))
+    freq, amp, slot = [], [], []
+    for n in names:
+        r = rng_for("own", family, n.lower())
+        freq.append(np.exp(r.uniform(np.log([0.02, 0.02, 0.3]), np.log([0.3, 0.3, 0.6]))))
+        amp.append(r.uniform(0.5, 1.0, 3) * [1.0, 1.0, 0.3])
+        slot.append(int(r.integers(_SLOTS)))
+    amp = np.array(amp)
+    amp /= np.sqrt((amp**2).sum(axis=1, keepdims=True) / 2)
+    out = (load, logit, np.array(freq), amp, np.array(slot))
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def _sines(rng: np.random.Generator, times: np.ndarray, n: int, k: int, fmin: float, fmax: float):
@@ -141,6 +169,15 @@ class Scorer:
         self.offsets = offsets or {}
         self.shifts = shifts or {}
 
+    def _phases(self, model: str, family: str) -> np.ndarray:
+        """Random phases of the per-name processes for this item, model and family; (slots, 3)."""
+        cache = self.__dict__.setdefault("_phase_cache", {})
+        if (model, family) not in cache:
+            cache[(model, family)] = rng_for(self.key, model, family).uniform(
+                0, 2 * np.pi, (_SLOTS, 3)
+            )
+        return cache[(model, family)]
+
     def latents(self, times: np.ndarray) -> np.ndarray:
         """The four latent processes at ``times`` (seconds); shape (T, 4)."""
         times = np.asarray(times, dtype=float)
@@ -155,22 +192,19 @@ class Scorer:
         times: np.ndarray,
         *,
         family: str = "emotion",
-        noise: float = 0.12,
     ) -> np.ndarray:
         """Scores of ``names`` at ``times`` (seconds) as float64 values of float32; shape (T, N)."""
         times = np.asarray(times, dtype=float)
         names = list(names)
         if times.size == 0 or not names:
             return np.zeros((times.size, len(names)))
-        load = np.stack([loading(n) for n in names])
-        base = np.array([baseline(n, family) for n in names])
-        base = np.log(base / (1 - base)) + np.array(
-            [self.offsets.get(n.lower(), 0.0) for n in names]
-        )
-        rng = rng_for(self.key, model, family, tuple(names))
-        own = _sines(rng, times, len(names), 2, 0.02, 0.3)
-        eps = rng.normal(0.0, noise, (times.size, len(names)))
-        logit = base[None] + 1.1 * self.latents(times) @ load.T + 0.5 * own + eps
+        load, base, freq, amp, slot = _table(tuple(names), family)
+        if self.offsets:
+            base = base + np.array([self.offsets.get(n.lower(), 0.0) for n in names])
+        phase = self._phases(model, family)[slot]  # (N, 3): this item's phases for each name
+        arg = 2 * np.pi * times[:, None, None] * freq[None] + phase[None]
+        own = (amp[None] * np.sin(arg)).sum(axis=2)
+        logit = base[None] + 1.1 * self.latents(times) @ load.T + 0.5 * own
         out = 1.0 / (1.0 + np.exp(-logit))
         if self.shifts:
             add = np.array([self.shifts.get((model, n), 0.0) for n in names])

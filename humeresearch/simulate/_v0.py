@@ -84,5 +84,7 @@ def v0_predictions(
             raise TypeError(f"sources[{i}] must be a Source, got {type(src).__name__}")
         media, errors = resolve(src, seed)
         preds = [file_prediction(m, config, trans, Scorer(m.key)) for m in media]
-        out.append({"source": source_json(src), "results": {"predictions": preds, "errors": errors}})
+        out.append(
+            {"source": source_json(src), "results": {"predictions": preds, "errors": errors}}
+        )
     return out

@@ -2,7 +2,7 @@
 
 The detector works on 10 ms frames. A frame is voiced when its RMS exceeds
 ``max(-50 dBFS, noise floor + 12 dB)``; the noise floor starts at the first frame's level (capped
-at -40 dBFS), follows unvoiced frames quickly and may only creep up by 0.5 dB/s while voiced.
+at -40 dBFS), follows unvoiced frames quickly and may only creep up by 0.1 dB/s while voiced.
 A voiced stretch becomes an utterance once it spans 200 ms; it ends after 300 ms without a voiced
 frame. Onsets and ends are refined to the first/last sample whose magnitude exceeds the threshold.
 
@@ -25,7 +25,8 @@ class Vad:
 
     ``feed`` and ``finish`` return events, in order:
     ``("start", onset, at)`` when an utterance is confirmed at sample ``at``, and
-    ``("end", onset, end, at)`` when it is declared over at sample ``at`` (``end`` is exclusive).
+    ``("end", onset, end, active_until)`` when it is declared over; ``end`` is exclusive and
+    ``active_until`` is the end of the last frame during which the utterance was still open.
 
     Examples
     --------
@@ -44,7 +45,7 @@ class Vad:
         frame_ms: float = 10.0,
         hangover: float = 0.3,
         min_speech: float = 0.2,
-        drift_db_per_s: float = 0.5,
+        drift_db_per_s: float = 0.1,
     ) -> None:
         self.rate = rate
         self.frame = max(1, round(rate * frame_ms / 1000))
@@ -109,7 +110,7 @@ class Vad:
         self.noise = max(NOISE_FLOOR, r if r < self.noise else 0.9 * self.noise + 0.1 * r)
         if self.state != "silence" and stop - self.last_end >= self.hangover:
             if self.state == "speech":
-                events.append(("end", self.onset, self.last_end, stop))
+                events.append(("end", self.onset, self.last_end, start))
             self.state = "silence"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from itertools import combinations, product
 from math import comb
@@ -13,6 +14,7 @@ from scipy import stats
 
 from humeresearch.stats._common import (
     DEFAULT_BY,
+    StatsWarning,
     check_frame,
     check_option,
     key_frame,
@@ -55,6 +57,7 @@ def cluster_test(
     correction: str = "fdr_bh",
     *,
     aggregate: str = "mean",
+    bin_width: float | None = None,
     correct_within: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Time-resolved comparison of two conditions with a cluster-based permutation test.
@@ -75,8 +78,9 @@ def cluster_test(
     data : DataFrame
         Long data with the ``time``, ``dv``, condition, ``subject`` and ``by`` columns.
     time : str, default "time"
-        Numeric time column (seconds relative to the event). Every distinct value is
-        one bin: put the data on a common grid first (``epochs`` / ``resample``).
+        Numeric time column (seconds relative to the event, e.g. the ``time``
+        column of :func:`humeresearch.epochs`). Without ``bin_width`` every distinct
+        value is one bin, which suits data already on a common grid.
     dv : str, default "score"
         Numeric column to compare; NaN values are ignored.
     between, within : str
@@ -102,6 +106,11 @@ def cluster_test(
         expressions); each cluster p already controls the error over time bins.
     aggregate : {"mean", "median"}, default "mean"
         Reduction to one value per subject, condition and time bin.
+    bin_width : float, optional
+        Width of the time bins in seconds: a row with time ``t`` falls in the bin
+        ``[k w, (k + 1) w)`` with ``k = floor(t / w)``, labelled by its start. Needed
+        when times are not on a common grid (frames of events with arbitrary onsets,
+        as :func:`humeresearch.epochs` returns them).
     correct_within : str or sequence of str, optional
         Output columns whose groups are corrected as separate families.
 
@@ -114,7 +123,8 @@ def cluster_test(
         * the ``by`` columns;
         * ``A``, ``B`` (categorical): the levels compared (t is A minus B);
         * ``cluster`` (int): cluster number within its group and pair, from 0;
-        * ``t_start``, ``t_end`` (float): time of the first and last bin;
+        * ``t_start``, ``t_end`` (float): time of the first and last bin (with
+          ``bin_width``: the start of the first bin and the end of the last);
         * ``n_bins`` (int): bins in the cluster;
         * ``mass`` (float): sum of the t values of its bins;
         * ``sign`` (int): +1 (A > B) or -1 (A < B);
@@ -154,9 +164,10 @@ def cluster_test(
     >>> bump = (df["cond"] == "b") & df["time"].between(0.2, 0.6)
     >>> df["score"] = rng.normal(0, 1, len(df)) + 2.0 * bump
     >>> res = hr.cluster_test(df, within="cond", subject="participant", by=None)
-    >>> res.loc[res["p"] < 0.05, ["t_start", "t_end", "sign"]]
-       t_start  t_end  sign
-    0      0.2    0.6    -1
+    >>> res[["t_start", "t_end", "n_bins", "sign", "p"]].round(3)
+       t_start  t_end  n_bins  sign      p
+    0     -0.1   -0.1       1    -1  0.075
+    1      0.2    0.6       5    -1  0.002
     """
     check_frame(data, _FUNC)
     if (between is None) == (within is None):
@@ -184,6 +195,11 @@ def cluster_test(
     levels = levels_of(data[cond])
     if len(levels) < 2:
         raise ValueError(f"{_FUNC}: column {cond!r} needs at least 2 levels, found {levels}")
+    if bin_width is not None:
+        if not bin_width > 0:
+            raise ValueError(f"{_FUNC}: bin_width must be a positive number, got {bin_width!r}")
+        t = data[time].to_numpy(dtype=float, na_value=np.nan)
+        data = data.assign(**{time: np.round(np.floor(t / bin_width + 1e-9) * bin_width, 12)})
     grouped = data.groupby([*by_cols, cond, subject, time], observed=True, sort=True)[dv]
     red = getattr(grouped, aggregate)().rename("_v").reset_index()
     red[cond] = pd.Categorical(red[cond], categories=levels)
@@ -194,12 +210,23 @@ def cluster_test(
     else:
         keys, items = pd.DataFrame(index=range(1)), [red]
     rows: list[dict[str, Any]] = []
+    sparse_bins = all_bins = 0
     for gi, sub in enumerate(items):
         mat, times = _matrices(sub, cond, subject, time, len(levels))
+        sparse_bins += int(np.sum((~np.isnan(mat)).sum(axis=1) < 2))
+        all_bins += mat.shape[0] * mat.shape[2]
         for i, j in combinations(range(len(levels)), 2):
             found = _one(mat, i, j, design, times, n_permutations, threshold, seed, cond, subject)
             for c in found:
-                rows.append({"_g": gi, "A": i, "B": j, **c})
+                end = c["t_end"] + (bin_width or 0.0)
+                rows.append({"_g": gi, "A": i, "B": j, **c, "t_end": end})
+    if all_bins and sparse_bins > all_bins / 2:
+        warnings.warn(
+            f"{_FUNC}: most (condition, time bin) cells have fewer than 2 subjects; the "
+            f"{time!r} values are probably not on a common grid: pass bin_width=",
+            StatsWarning,
+            stacklevel=2,
+        )
     out = _table(rows, keys, by_cols, levels)
     out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
     out["correction"] = correction

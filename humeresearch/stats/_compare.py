@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -19,7 +18,6 @@ from humeresearch.stats._common import (
     check_confidence,
     check_frame,
     check_option,
-    key_frame,
     levels_of,
     require_columns,
     require_numeric,
@@ -27,6 +25,7 @@ from humeresearch.stats._common import (
     warn_notes,
 )
 from humeresearch.stats._correct import METHODS, correct_frame
+from humeresearch.stats._reduce import check_nested, dense_blocks, reduce_units
 
 TESTS = ("auto", "t", "rank", "permutation")
 AGGREGATES = ("mean", "median")
@@ -35,20 +34,7 @@ _EFFECTS = {
     "between": ("auto", "hedges_g", "rank_biserial"),
     "within": ("auto", "d_z", "d_av", "rank_biserial"),
 }
-_CELLS = 8_000_000  # values per dense (levels x units x expressions) block
 _FUNC = "compare"
-
-
-@dataclass(frozen=True)
-class _Reduced:
-    """Observations coded for the dense blocks: one value per (group, level, unit)."""
-
-    values: np.ndarray
-    group: np.ndarray  # sorted ascending
-    level: np.ndarray
-    unit: np.ndarray
-    keys: pd.DataFrame  # one row per group
-    shared_units: bool  # units are subjects shared across groups
 
 
 def compare(
@@ -254,9 +240,9 @@ def compare(
     levels = levels_of(data[cond])
     if len(levels) < 2:
         raise ValueError(f"{_FUNC}: column {cond!r} needs at least 2 levels, found {levels}")
-    red = _reduce(data, dv, by_cols, cond, subject, aggregate, levels)
+    red = reduce_units(data, dv, by_cols, cond, subject, aggregate, levels)
     if design == "between" and subject is not None:
-        _check_nested(red, subject, levels)
+        check_nested(red, subject, levels, _FUNC)
     test_kind = "t" if test == "auto" else test
     eff = effect
     if eff == "auto":
@@ -269,10 +255,12 @@ def compare(
     kernel = _twogroup.between if design == "between" else _twogroup.within
     pairs = list(combinations(range(len(levels)), 2))
     parts: list[tuple[np.ndarray, int, dict[str, np.ndarray]]] = []
-    for g0, block in _dense_blocks(red, len(levels)):
+    for g0, block in dense_blocks(red, len(levels)):
         gids = np.arange(g0, g0 + block.shape[2])
         for k, (i, j) in enumerate(pairs):
             parts.append((gids, k, kernel(block[i], block[j], opt)))
+    if not parts:
+        raise ValueError(f"{_FUNC}: no rows with a {cond!r}, subject and by value to compare")
     out = _assemble(parts, red.keys, levels, pairs)
     out["test"] = _twogroup.TEST_NAMES[(design, test_kind)]
     out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
@@ -313,107 +301,6 @@ _COLUMNS = [
     "ci_high",
     "note",
 ]
-
-
-def _reduce(
-    data: pd.DataFrame,
-    dv: str,
-    by_cols: list[str],
-    cond: str,
-    subject: str | None,
-    aggregate: str,
-    levels: list[Any],
-) -> _Reduced:
-    """One value per (group, level, unit), coded; one groupby over all expressions."""
-    nb = len(by_cols)
-    level_index = pd.Index(levels)
-    if subject is not None:
-        grouped = data.groupby([*by_cols, cond, subject], observed=True, sort=True)[dv]
-        s = getattr(grouped, aggregate)()
-        idx = s.index
-        values = s.to_numpy(dtype=float)
-        if nb:
-            codes = np.column_stack([idx.codes[i] for i in range(nb)])
-            _, first, group = np.unique(codes, axis=0, return_index=True, return_inverse=True)
-            keys = key_frame(idx[first].droplevel([nb, nb + 1]), by_cols)
-        else:
-            group = np.zeros(len(s), dtype=np.int64)
-            keys = pd.DataFrame(index=range(1))
-        level = level_index.get_indexer(idx.levels[nb])[idx.codes[nb]]
-        _, unit = np.unique(idx.codes[nb + 1], return_inverse=True)
-        shared = True
-    else:
-        if nb:
-            gb = data.groupby(by_cols, observed=True, sort=True)
-            group = gb.ngroup().to_numpy(dtype=float, na_value=-1).astype(np.int64)
-            keys = key_frame(gb.size().index, by_cols)
-        else:
-            group = np.zeros(len(data), dtype=np.int64)
-            keys = pd.DataFrame(index=range(1))
-        level = pd.Categorical(data[cond], categories=levels).codes.astype(np.int64)
-        ok = (group >= 0) & (level >= 0)
-        group, level = group[ok], level[ok]
-        values = data[dv].to_numpy(dtype=float, na_value=np.nan)[ok]
-        unit = np.zeros(len(values), dtype=np.int64)
-        shared = False
-    group = group.ravel().astype(np.int64)
-    level = np.asarray(level, dtype=np.int64)
-    unit = unit.ravel().astype(np.int64)
-    order = np.lexsort((level, group)) if not shared or np.any(np.diff(group) < 0) else None
-    if order is not None:
-        group, level, unit, values = group[order], level[order], unit[order], values[order]
-    if not shared and len(group):  # unit = running count within (group, level)
-        key = group * len(levels) + level
-        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        unit = np.arange(len(key)) - np.repeat(start, np.diff(np.r_[start, len(key)]))
-    return _Reduced(values, group, level, unit, keys, shared)
-
-
-def _check_nested(red: _Reduced, subject: str, levels: list[Any]) -> None:
-    """A subject must belong to one level of a between factor within each group."""
-    n_units = int(red.unit.max()) + 1 if len(red.unit) else 1
-    key = red.group * n_units + red.unit
-    uniq, counts = np.unique(key, return_counts=True)
-    if np.any(counts > 1):
-        bad = uniq[counts > 1][0]
-        row = np.flatnonzero(key == bad)
-        found = [levels[i] for i in red.level[row]]
-        raise ValueError(
-            f"{_FUNC}: a subject (column {subject!r}) appears in several levels {found} of the "
-            "between factor within one group; for repeated measures use within= instead"
-        )
-
-
-def _dense_blocks(red: _Reduced, n_levels: int):
-    """Yield ``(first_group, block)`` with block (levels x units x groups) of NaN-padded values."""
-    n_groups = len(red.keys)
-    bounds = np.searchsorted(red.group, np.arange(n_groups + 1))
-    if red.shared_units:
-        n_units = int(red.unit.max()) + 1 if len(red.unit) else 1
-        step = max(1, _CELLS // (n_levels * n_units))
-        cuts = list(range(0, n_groups, step)) + [n_groups]
-    else:
-        sizes = np.zeros(n_groups, dtype=np.int64)
-        if len(red.unit):
-            np.maximum.at(sizes, red.group, red.unit + 1)
-        cuts, width, start = [0], 0, 0
-        for gi in range(n_groups):
-            width = max(width, int(sizes[gi]))
-            if gi > start and n_levels * width * (gi - start + 1) > _CELLS:
-                cuts.append(gi)
-                start, width = gi, int(sizes[gi])
-        cuts.append(n_groups)
-    for g0, g1 in zip(cuts[:-1], cuts[1:]):
-        if g1 <= g0:
-            continue
-        rows = slice(bounds[g0], bounds[g1])
-        unit = red.unit[rows]
-        if red.shared_units:
-            _, unit = np.unique(unit, return_inverse=True)
-        n_units = int(unit.max()) + 1 if len(unit) else 1
-        block = np.full((n_levels, n_units, g1 - g0), np.nan)
-        block[red.level[rows], unit.ravel(), red.group[rows] - g0] = red.values[rows]
-        yield g0, block
 
 
 def _assemble(

@@ -163,7 +163,6 @@ def mixed(
         items = iter([data])
     results: list[tuple[int, dict[str, Any]]] = []
     for gi, sub in enumerate(items):
-        where = keys.iloc[gi].to_dict() if by_cols else "the whole table"
         try:
             model = smf.mixedlm(
                 formula,
@@ -174,6 +173,7 @@ def mixed(
                 missing="drop",
             )
         except Exception as exc:
+            where = keys.iloc[gi].to_dict() if by_cols else "the whole table"
             raise ValueError(
                 f"{_FUNC}: could not build the model {formula!r} for {where}: {exc}"
             ) from exc

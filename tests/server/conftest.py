@@ -1,8 +1,4 @@
-"""Fixtures of the server tests: media builders and running servers.
-
-Until the simulator (humeresearch/simulate) provides every function the server calls,
-the missing names are filled from ``_fake_sim`` (test-only, temporary).
-"""
+"""Fixtures of the server tests: media builders and running servers."""
 
 from __future__ import annotations
 
@@ -11,24 +7,6 @@ import wave
 
 import numpy as np
 import pytest
-
-from humeresearch import simulate
-
-from . import _fake_sim
-
-_NEEDED = [
-    "SimulationError",
-    "v0_stream_reply",
-    "v0_artifacts_zip",
-    "v1_audio",
-    "v1_audio_stream",
-    "v1_video",
-    "VideoSession",
-    "v1_video_frame",
-]
-FAKED = [name for name in _NEEDED if not hasattr(simulate, name)]
-for _name in FAKED:
-    setattr(simulate, _name, getattr(_fake_sim, _name))
 
 
 def speech_pcm(seconds: float, *, rate: int = 16000, seed: int = 0) -> bytes:

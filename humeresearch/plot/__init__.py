@@ -1,0 +1,71 @@
+"""Publication figures from the contract tables and the statistics results.
+
+Every function takes its data as the first argument plus column names, draws with
+matplotlib (and seaborn), and returns what it drew: an Axes, or the Figure for
+the multi-lane :func:`timeline`. Pass ``ax=`` to draw into an existing Axes;
+otherwise a new constrained-layout figure is created (``plt.show()`` is never
+called, and nothing global changes until :func:`style` is called).
+
+Figures
+-------
+timeline
+    One recording on one clock: a lane per model and track; frames as lines,
+    spans as segments over their extent, words along the top.
+heatmap
+    Expressions x time bins (or x spans, files, participants, conditions).
+distribution
+    Scores per expression and condition (violin, box, strip, point), at the
+    subject level when ``subject`` is given.
+radar
+    Expression profiles as polygons, one per group, consistent axis order.
+forest, volcano
+    Effect sizes with CIs (``compare``/``mixed`` output), and effect vs -log10 p.
+agreement_matrix, correlation_matrix
+    Annotated matrices of agreement results or of correlations between expressions.
+expression_map
+    The output of ``embed`` as a 2-D map with labelled loading arrows.
+
+Colours and style
+-----------------
+palette, color
+    One fixed colour per expression name, case-insensitive, the same in every
+    figure and session.
+group_palette
+    Shades of slate for groups (conditions, models, tracks).
+style
+    Paper defaults (font sizes, editable vector text); usable as a context manager.
+
+Examples
+--------
+>>> import humeresearch as hr
+>>> hr.plot.color("Joy") == hr.plot.color("joy")
+True
+"""
+
+from __future__ import annotations
+
+from humeresearch.plot._distribution import distribution
+from humeresearch.plot._forest import forest, volcano
+from humeresearch.plot._heatmap import heatmap
+from humeresearch.plot._map import expression_map
+from humeresearch.plot._matrix import agreement_matrix, correlation_matrix
+from humeresearch.plot._palette import PALETTE, color, group_palette, palette, style
+from humeresearch.plot._radar import radar
+from humeresearch.plot._timeline import timeline
+
+__all__ = [
+    "PALETTE",
+    "agreement_matrix",
+    "color",
+    "correlation_matrix",
+    "distribution",
+    "expression_map",
+    "forest",
+    "group_palette",
+    "heatmap",
+    "palette",
+    "radar",
+    "style",
+    "timeline",
+    "volcano",
+]

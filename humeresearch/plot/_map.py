@@ -1,0 +1,190 @@
+"""``expression_map``: the output of ``embed`` as a 2-D map with labelled loadings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch
+
+from humeresearch.plot._common import (
+    darker,
+    expression_colors,
+    match_names,
+    new_axes,
+    require,
+)
+from humeresearch.plot._docs import fill
+from humeresearch.plot._palette import group_palette
+
+FUNC = "expression_map"
+
+
+def _parts(embedding: Any) -> tuple[pd.DataFrame, pd.DataFrame | None, np.ndarray | None, str]:
+    if isinstance(embedding, pd.DataFrame):
+        return embedding, None, None, ""
+    coords = getattr(embedding, "coords", None)
+    if not isinstance(coords, pd.DataFrame):
+        raise TypeError(
+            f"{FUNC}: embedding must be the output of humeresearch.embed (with .coords, "
+            f".loadings, .explained, .method) or a DataFrame of coordinates; got "
+            f"{type(embedding).__name__}"
+        )
+    loadings = getattr(embedding, "loadings", None)
+    explained = getattr(embedding, "explained", None)
+    method = str(getattr(embedding, "method", "") or "")
+    return coords, loadings, (None if explained is None else np.asarray(explained)), method
+
+
+def _axis_label(column: str, coords_cols: list[str], explained: np.ndarray | None) -> str:
+    dims = [c for c in coords_cols if c.startswith("dim")]
+    if explained is None or column not in dims:
+        return column
+    i = dims.index(column)
+    if i >= len(explained) or not np.isfinite(explained[i]):
+        return column
+    share = float(explained[i])
+    share = share * 100 if np.nansum(explained) <= 1.0 + 1e-9 else share
+    return f"{column} ({share:.1f}% of variance)"
+
+
+@fill
+def expression_map(
+    embedding: Any,
+    *,
+    x: str = "dim1",
+    y: str = "dim2",
+    hue: str | None = None,
+    n_loadings: int = 8,
+    names: Sequence[str] | None = None,
+    palette: Mapping[Any, Any] | None = None,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] | None = None,
+) -> Axes:
+    """The expression space of :func:`humeresearch.embed` as a 2-D map (a biplot).
+
+    Points are the embedded rows (spans, bins, participants ...), coloured by
+    ``hue``; arrows are the loadings of the expressions with the longest loading
+    vectors in this plane, drawn from the origin in the expression's colour and
+    labelled with its name. An arrow points where that expression increases; its
+    length shows how strongly it shapes this plane. Arrows are rescaled by one
+    common factor to fit the cloud of points (their relative lengths are kept);
+    the axes have equal scales, so distances on the map are true distances.
+
+    Parameters
+    ----------
+    embedding : Embedding or DataFrame
+        The output of :func:`humeresearch.embed` (``coords``: key columns plus
+        ``dim1, dim2, ...``; ``loadings``: one row per expression name, columns
+        ``dim1, dim2, ...``; ``explained``: variance share per dimension;
+        ``method``), or a DataFrame of coordinates alone (no arrows).
+    x, y : str, default "dim1", "dim2"
+        The dimensions on the axes.
+    hue : str, optional
+        Column of ``coords`` colouring the points: expression colours when it
+        holds expression names (e.g. the dominant expression, ``hue="name"``),
+        shades of slate for groups; a numeric column with more than 10 values
+        gets a continuous colour map and a colour bar.
+    n_loadings : int, default 8
+        Number of loading arrows (the longest in the ``x``-``y`` plane); 0 for none.
+    names : sequence of str, optional
+        Draw the arrows of these expressions instead.
+    palette : mapping, optional
+        Colours for expression names (arrows, names as ``hue``) or ``hue`` levels.
+    %(ax)s
+    %(figsize)s
+
+    Returns
+    -------
+    %(returns_ax)s
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import humeresearch as hr
+    >>> from types import SimpleNamespace
+    >>> rng = np.random.default_rng(0)
+    >>> coords = pd.DataFrame({"condition": np.repeat(["control", "treatment"], 20),
+    ...     "dim1": rng.normal(size=40), "dim2": rng.normal(size=40)})
+    >>> loadings = pd.DataFrame({"dim1": [0.7, -0.2, 0.1], "dim2": [0.1, 0.8, -0.3]},
+    ...     index=["Joy", "Sadness", "Calmness"])
+    >>> emb = SimpleNamespace(coords=coords, loadings=loadings,
+    ...     explained=np.array([0.4, 0.25]), method="pca")
+    >>> ax = hr.plot.expression_map(emb, hue="condition")
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.texts]
+    ('dim1 (40.0%% of variance)', ['Sadness', 'Joy', 'Calmness'])
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    coords, loadings, explained, method = _parts(embedding)
+    require(coords, [x, y] + ([hue] if hue else []), FUNC, "embedding.coords")
+    if not isinstance(n_loadings, int | np.integer) or n_loadings < 0:
+        raise ValueError(f"{FUNC}: n_loadings must be an int >= 0; got {n_loadings!r}")
+    px = coords[x].to_numpy(np.float64, na_value=np.nan)
+    py = coords[y].to_numpy(np.float64, na_value=np.nan)
+    ok = np.isfinite(px) & np.isfinite(py)
+    n = int(ok.sum())
+    ax = new_axes(ax, figsize, (5.4 if hue else 4.6, 4.4), FUNC)
+    size, alpha = (20, 0.85) if n <= 500 else (7, 0.55) if n <= 5000 else (2, 0.35)
+    raster = n > 5000
+    if hue is None:
+        ax.scatter(px[ok], py[ok], s=size, color="#1c2b4a", alpha=alpha, lw=0, rasterized=raster)
+    else:
+        hv = coords[hue][ok]
+        if pd.api.types.is_numeric_dtype(hv) and hv.nunique() > 10:
+            pts = ax.scatter(px[ok], py[ok], s=size, c=hv.to_numpy(np.float64), cmap="mako_r",
+                             alpha=alpha, lw=0, rasterized=raster)  # fmt: skip
+            ax.figure.colorbar(pts, ax=ax, shrink=0.7, label=hue)
+        else:
+            lv = list(pd.unique(hv.dropna()))
+            if isinstance(hv.dtype, pd.CategoricalDtype):
+                lv = [c for c in hv.cat.categories if c in set(lv)]
+            colors = (expression_colors(lv, palette) if hue == "name" else
+                      group_palette(lv, palette))  # fmt: skip
+            for level in lv:
+                m = (hv == level).to_numpy(dtype=bool, na_value=False)
+                ax.scatter(px[ok][m], py[ok][m], s=size, color=colors[level], alpha=alpha, lw=0,
+                           label=str(level), rasterized=raster)  # fmt: skip
+            ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                      markerscale=max(1.0, 20 / size) ** 0.5)  # fmt: skip
+    ax.axhline(0, color="0.85", lw=0.7, zorder=0)
+    ax.axvline(0, color="0.85", lw=0.7, zorder=0)
+
+    if loadings is not None and (n_loadings > 0 or names is not None):
+        require(loadings, [x, y], FUNC, "embedding.loadings")
+        lx = loadings[x].to_numpy(np.float64, na_value=np.nan)
+        ly = loadings[y].to_numpy(np.float64, na_value=np.nan)
+        labels = [str(i) for i in loadings.index]
+        norm = np.hypot(lx, ly)
+        if names is not None:
+            chosen = match_names(labels, names, FUNC)
+            idx = [labels.index(c) for c in chosen]
+        else:
+            idx = [int(i) for i in np.argsort(-np.nan_to_num(norm, nan=-1), kind="stable")]
+            idx = [i for i in idx if np.isfinite(norm[i])][: int(n_loadings)]
+        if idx:
+            reach = np.nanpercentile(np.hypot(px[ok], py[ok]), 95) if n else 1.0
+            scale = 0.9 * (reach or 1.0) / np.nanmax(norm[idx])
+            colors = expression_colors([labels[i] for i in idx], palette)
+            for i in idx:
+                tip = np.array([lx[i], ly[i]]) * scale
+                c = colors[labels[i]]
+                ax.add_patch(FancyArrowPatch((0, 0), tuple(tip), arrowstyle="-|>", color=c,
+                                             lw=1.4, shrinkA=0, shrinkB=0, mutation_scale=9,
+                                             zorder=4))  # fmt: skip
+                direction = tip / (np.hypot(*tip) or 1.0)
+                ax.annotate(labels[i], xy=tip, xytext=direction * 5, textcoords="offset points",
+                            ha="left" if direction[0] > 0.2 else "right" if direction[0] < -0.2
+                            else "center", va="bottom" if direction[1] > 0.2 else "top"
+                            if direction[1] < -0.2 else "center", fontsize="small",
+                            color=darker(c, 0.35), zorder=5)  # fmt: skip
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(_axis_label(x, list(coords.columns), explained))
+    ax.set_ylabel(_axis_label(y, list(coords.columns), explained))
+    if method:
+        ax.set_title(method.upper() if len(method) <= 5 else method, loc="left",
+                     fontsize="small", color="0.3")  # fmt: skip
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

@@ -1,0 +1,233 @@
+"""v1 measurements (hume-v1.md sections 4-9, 14) as builder blocks: shared by the file
+response and realtime log readers.
+
+Scores stay sparse (one :class:`~humeresearch._build.Sparse` per family, never
+filled); names are kept exactly as sent (lower case, unknown names included);
+milliseconds become seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import msgspec
+import numpy as np
+import pandas as pd
+
+from humeresearch._build import Builder, Sparse
+from humeresearch._errors import FormatError
+
+
+class Score(msgspec.Struct, gc=False):
+    name: str
+    probability: float
+
+
+class AudioMeasurement(msgspec.Struct, gc=False):
+    measurement_id: int
+    audio_start_ms: float
+    audio_end_ms: float
+    utterance_id: int | None = None
+    trigger: str | None = None
+    expressions: list[Score] | None = None
+    voice_attributes: list[Score] | None = None
+
+
+class Face(msgspec.Struct, gc=False):
+    face_id: int | None = None
+    bbox: list[float] | None = None
+    confidence: float | None = None
+    expressions: list[Score] | None = None
+    descriptions: list[Score] | None = None
+
+
+class VideoMeasurement(msgspec.Struct, gc=False):
+    frame_id: int
+    faces: list[Face] = msgspec.field(default_factory=list)
+
+
+def sparse(
+    family: str, lists: Sequence[list[Score] | None], name: str, paths: Sequence[str], attr: str
+) -> Sparse | None:
+    """Sparse scores of one family; a name repeated within one list is a FormatError."""
+    lengths = np.array([len(x) if x else 0 for x in lists], dtype=np.int64)
+    if not lengths.sum():
+        return None
+    flat = [s for x in lists if x for s in x]
+    span = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    names = [s.name for s in flat]
+    values = np.fromiter((s.probability for s in flat), dtype=np.float64, count=len(flat))
+    dup = pd.DataFrame({"span": span, "name": names}).duplicated().to_numpy()
+    if dup.any():
+        pos = int(np.flatnonzero(dup)[0])
+        k = int(span[pos])
+        offset = pos - int(lengths[:k].sum())
+        raise FormatError(
+            name, f"{paths[k]}.{attr}[{offset}].name", f"duplicate name {names[pos]!r}"
+        )
+    return Sparse(family, span, names, values)
+
+
+def add_audio(
+    builder: Builder,
+    items: list[tuple[AudioMeasurement, str]],
+    *,
+    name: str,
+    source: str,
+    file: str,
+) -> None:
+    """One ``audio`` block (track ``unknown``), ordered by ``measurement_id``."""
+    if not items:
+        return
+    items = sorted(items, key=lambda it: it[0].measurement_id)
+    ms = [m for m, _ in items]
+    paths = [p for _, p in items]
+    ids = np.array([m.measurement_id for m in ms], dtype=np.int64)
+    dup = np.flatnonzero(ids[1:] == ids[:-1])
+    if len(dup):
+        k = int(dup[0]) + 1
+        raise FormatError(name, f"{paths[k]}.measurement_id", f"repeats id {int(ids[k])}")
+    columns: dict[str, Any] = {
+        "utterance_id": [m.utterance_id for m in ms],
+        "trigger": [m.trigger for m in ms],
+    }
+    if not np.array_equal(ids, np.arange(len(ids))):
+        warnings.warn(
+            f"{name}: {source}/{file}: measurement ids are not 0..{len(ids) - 1} (an incomplete "
+            "log?); span_id is their rank and a 'measurement_id' column keeps the API's ids",
+            UserWarning,
+            stacklevel=4,
+        )
+        columns["measurement_id"] = ids
+    scores = [
+        s
+        for s in (
+            sparse("emotion", [m.expressions for m in ms], name, paths, "expressions"),
+            sparse(
+                "voice_attribute",
+                [m.voice_attributes for m in ms],
+                name,
+                paths,
+                "voice_attributes",
+            ),
+        )
+        if s is not None
+    ]
+    builder.add(
+        api="v1",
+        source=source,
+        file=file,
+        model="audio",
+        track="unknown",
+        begin=np.array([m.audio_start_ms for m in ms], dtype=np.float64) / 1000.0,
+        end=np.array([m.audio_end_ms for m in ms], dtype=np.float64) / 1000.0,
+        columns=columns,
+        scores=scores,
+    )
+
+
+def frame_clock(fps: Any, frame_times: Any) -> Any:
+    """A function frame_id -> seconds from ``fps=`` or ``frame_times=`` (or None)."""
+    if fps is not None and frame_times is not None:
+        raise ValueError("give either fps= or frame_times=, not both")
+    if fps is not None:
+        try:
+            rate = float(fps)
+        except (TypeError, ValueError):
+            raise ValueError(f"fps must be a positive number, got {fps!r}") from None
+        if not math.isfinite(rate) or rate <= 0:
+            raise ValueError(f"fps must be a positive number, got {fps!r}")
+        return lambda frame: frame / rate
+    if frame_times is None:
+        return None
+    if isinstance(frame_times, Mapping):
+        table = {int(k): float(v) for k, v in frame_times.items()}
+    elif isinstance(frame_times, Sequence | np.ndarray) and not isinstance(frame_times, str):
+        table = {i: float(v) for i, v in enumerate(frame_times)}
+    else:
+        raise ValueError(
+            "frame_times must be a list of seconds (indexed by frame_id) or a mapping "
+            f"{{frame_id: seconds}}, got {type(frame_times).__name__}"
+        )
+
+    def clock(frame: int) -> float:
+        try:
+            return table[frame]
+        except KeyError:
+            raise ValueError(f"frame_times has no time for frame_id {frame}") from None
+
+    return clock
+
+
+def add_video(
+    builder: Builder,
+    items: list[tuple[VideoMeasurement, str]],
+    *,
+    name: str,
+    source: str,
+    file: str,
+    clock: Any = None,
+) -> None:
+    """``video`` blocks, one per face_id (``unmeasured`` for faces without an id)."""
+    if not items:
+        return
+    items = sorted(items, key=lambda it: it[0].frame_id)
+    frames = np.array([m.frame_id for m, _ in items], dtype=np.int64)
+    dup = np.flatnonzero(frames[1:] == frames[:-1])
+    if len(dup):
+        k = int(dup[0]) + 1
+        raise FormatError(name, f"{items[k][1]}.frame_id", f"repeats frame_id {int(frames[k])}")
+    tracks: dict[str, list[tuple[int, Face, str]]] = {}
+    for m, path in items:
+        for j, face in enumerate(m.faces):
+            track = "unmeasured" if face.face_id is None else str(face.face_id)
+            tracks.setdefault(track, []).append((m.frame_id, face, f"{path}.faces[{j}]"))
+    for track, rows in tracks.items():
+        paths = [p for _, _, p in rows]
+        box = np.full((len(rows), 4), np.nan)
+        for k, (_, face, path) in enumerate(rows):
+            if face.bbox is None:
+                continue
+            if len(face.bbox) != 4:
+                raise FormatError(
+                    name, f"{path}.bbox", f"expected [x0, y0, x1, y1], got {len(face.bbox)} numbers"
+                )
+            box[k] = face.bbox
+        frame = np.array([f for f, _, _ in rows], dtype=np.int64)
+        if clock is not None:
+            begin = np.array([clock(int(f)) for f in frame], dtype=np.float64)
+        else:
+            begin = np.full(len(rows), np.nan)
+        columns: dict[str, Any] = {}
+        conf = np.array(
+            [np.nan if face.confidence is None else face.confidence for _, face, _ in rows]
+        )
+        if not np.isnan(conf).all():
+            columns["prob"] = conf
+        if not np.isnan(box).all():
+            columns["box_x"], columns["box_y"] = box[:, 0], box[:, 1]
+            columns["box_w"], columns["box_h"] = box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]
+        faces = [face for _, face, _ in rows]
+        scores = [
+            s
+            for s in (
+                sparse("emotion", [f.expressions for f in faces], name, paths, "expressions"),
+                sparse("description", [f.descriptions for f in faces], name, paths, "descriptions"),
+            )
+            if s is not None
+        ]
+        builder.add(
+            api="v1",
+            source=source,
+            file=file,
+            model="video",
+            track=track,
+            begin=begin,
+            end=begin.copy(),
+            frame=frame,
+            columns=columns,
+            scores=scores,
+        )

@@ -1,0 +1,294 @@
+"""Reader for v0 streaming replies (``wss://api.hume.ai/v0/stream/models``, hume-v0.md
+section 10): one reply dict, a JSON array or JSON Lines of replies, or a folder of
+JSON files (one stream, files in natural name order).
+
+Each reply answers one payload. ``source`` is the stream's name: ``source=`` if given,
+else the file (or folder) name, else ``"stream"``. Without ``offsets`` every reply is
+its own ``file``: its ``payload_id``, or ``payload:<i>`` (``i`` = position of the
+reply; a repeated ``payload_id`` gets ``#1``, ``#2`` ...), and times are as the API
+gave them (relative to that payload).
+
+With ``offsets`` the replies are consecutive payloads of one recording: each reply's
+times are shifted by its offset (seconds) onto the recording's clock, ``file`` is the
+stream name, and the spans of one (model, track) across all payloads form one block
+(``span_id`` continues from payload to payload); a ``payload_id`` column says which
+payload each span came from. A face ``time`` of null (a still image) becomes the
+payload's offset. ``offsets`` is a list (one number per reply, in order) or a mapping
+``{payload_id: seconds}`` (every reply with predictions needs an entry).
+
+Tracks: face ``face_id`` (``"unknown"`` when absent), ``"unknown"`` for the other
+models. Errors: a top-level ``{"error", "code"}``, a top-level ``{"warning", "code"}``
+and a per-model ``{"face": {"warning", "code"}}`` each become one errors-table row
+with level ``"stream"`` and the code (per-model warnings are prefixed with the model,
+``"face: No faces detected."``; with offsets every message is prefixed with
+``"payload <file>: "``). ``job_details`` job ids go to the provenance.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from humeresearch._build import Builder
+from humeresearch._errors import FormatError
+from humeresearch.readers._json import format_error
+from humeresearch.readers._messages import decode_messages, folder_messages, read_files, stream_name
+from humeresearch.readers._registry import Format, register
+from humeresearch.readers._source import Input
+from humeresearch.readers.v0_predictions import Interval, Prediction, add_group
+
+_TOP = {"payload_id", "job_details", "error", "code", "warning", "message"}
+STREAM_MODELS = ("face", "burst", "prosody", "language", "facemesh", "ner")
+
+
+def _label_files(messages: list[dict[str, Any]]) -> list[str]:
+    labels: list[str] = []
+    seen: dict[str, int] = {}
+    for i, msg in enumerate(messages):
+        pid = msg.get("payload_id")
+        label = str(pid) if pid not in (None, "") else f"payload:{i}"
+        if label in seen:
+            seen[label] += 1
+            label = f"{label}#{seen[label]}"
+        seen.setdefault(label, 0)
+        labels.append(label)
+    return labels
+
+
+def _offsets(
+    offsets: Any, messages: list[dict[str, Any]], paths: list[str]
+) -> list[float | None] | None:
+    if offsets is None:
+        return None
+    if isinstance(offsets, Mapping):
+        out: list[float | None] = []
+        for msg, path in zip(messages, paths, strict=True):
+            pid = msg.get("payload_id")
+            if pid in offsets:
+                out.append(_number(offsets[pid], f"offsets[{pid!r}]"))
+            elif any(_has_predictions(v) for k, v in msg.items() if k not in _TOP):
+                raise ValueError(
+                    f"offsets has no entry for payload_id {pid!r} (message {path or 0}); "
+                    "give every reply with predictions an offset"
+                )
+            else:
+                out.append(None)
+        return out
+    if isinstance(offsets, Sequence | np.ndarray) and not isinstance(offsets, str):
+        if len(offsets) != len(messages):
+            raise ValueError(
+                f"offsets has {len(offsets)} values but the input holds {len(messages)} replies"
+            )
+        return [_number(v, f"offsets[{i}]") for i, v in enumerate(offsets)]
+    raise ValueError(
+        "offsets must be a list of seconds (one per reply) or a mapping {payload_id: seconds}, "
+        f"got {type(offsets).__name__}"
+    )
+
+
+def _number(value: Any, where: str) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where} must be a number of seconds, got {value!r}") from None
+    if not math.isfinite(out):
+        raise ValueError(f"{where} must be finite, got {value!r}")
+    return out
+
+
+def _model_order(item: tuple[str, Any]) -> int:
+    """Known models in their canonical order, others after them as they came."""
+    return STREAM_MODELS.index(item[0]) if item[0] in STREAM_MODELS else len(STREAM_MODELS)
+
+
+def _has_predictions(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("predictions") is not None
+
+
+def _decode_predictions(name: str, items: Any, where: str) -> list[Prediction]:
+    if isinstance(items, list):  # face_id given as a number: keep it as text
+        items = [
+            {**p, "face_id": str(p["face_id"])}
+            if isinstance(p, dict) and isinstance(p.get("face_id"), int | float)
+            else p
+            for p in items
+        ]
+    try:
+        preds = msgspec.convert(items, list[Prediction])
+    except msgspec.ValidationError as exc:
+        raise format_error(name, exc, obj=items, prefix=where) from None
+    for k, p in enumerate(preds):  # stream frames are floats: they must be whole numbers
+        if isinstance(p.frame, float) and not p.frame.is_integer():
+            raise FormatError(name, f"{where}[{k}].frame", f"expected a whole frame number, got {p.frame}")
+    return preds
+
+
+def _shift(p: Prediction, offset: float, model: str) -> Prediction:
+    t = p.time
+    if t is None:
+        new: Any = offset if model == "face" else None
+    elif isinstance(t, int | float):
+        new = t + offset
+    else:
+        new = Interval(
+            None if t.begin is None else t.begin + offset, None if t.end is None else t.end + offset
+        )
+    return msgspec.structs.replace(p, time=new)
+
+
+def read_messages(
+    name: str,
+    messages: list[dict[str, Any]],
+    paths: list[str],
+    builder: Builder,
+    *,
+    stream: str,
+    offsets: Any = None,
+) -> dict[str, Any]:
+    """Add the spans and errors of decoded stream replies to ``builder``."""
+    shifts = _offsets(offsets, messages, paths)
+    labels = _label_files(messages)
+    job_ids: list[str] = []
+    merged: dict[tuple[str, str], list[tuple[Prediction, str]]] = {}
+    for i, msg in enumerate(messages):
+        where = paths[i]
+        file = stream if shifts is not None else labels[i]
+        prefix = f"payload {labels[i]}: " if shifts is not None else ""
+        details = msg.get("job_details")
+        if isinstance(details, dict) and details.get("job_id") is not None:
+            job_ids.append(str(details["job_id"]))
+        code = msg.get("code")
+        code = None if code is None else str(code)
+        for key in ("error", "warning"):
+            if msg.get(key) is not None:
+                builder.error(stream, file, "stream", prefix + str(msg[key]), code)
+        for model, value in sorted(msg.items(), key=_model_order):
+            if model in _TOP or value is None:
+                continue
+            if not isinstance(value, dict):
+                raise FormatError(name, f"{where}.{model}", "expected an object (a model reply)")
+            if value.get("warning") is not None:
+                wcode = value.get("code")
+                builder.error(
+                    stream,
+                    file,
+                    "stream",
+                    f"{prefix}{model}: {value['warning']}",
+                    None if wcode is None else str(wcode),
+                )
+            if value.get("predictions") is None:
+                continue
+            preds = _decode_predictions(name, value["predictions"], f"{where}.{model}.predictions")
+            tracks: dict[str, list[Prediction]] = {}
+            for p in preds:
+                track = (p.face_id or "unknown") if model == "face" else "unknown"
+                tracks.setdefault(track, []).append(p)
+            for track, items in tracks.items():
+                if shifts is not None:
+                    off = shifts[i] or 0.0
+                    merged.setdefault((model, track), []).extend(
+                        (_shift(p, off, model), labels[i]) for p in items
+                    )
+                    continue
+                add_group(
+                    builder,
+                    name=name,
+                    where=f"{where}.{model}.predictions",
+                    api="v0",
+                    source=stream,
+                    file=file,
+                    model=model,
+                    track=track,
+                    predictions=items,
+                )
+    for (model, track), pairs in merged.items():
+        add_group(
+            builder,
+            name=name,
+            where=f"{model}.predictions (track {track!r})",
+            api="v0",
+            source=stream,
+            file=stream,
+            model=model,
+            track=track,
+            predictions=[p for p, _ in pairs],
+            common={"payload_id": np.array([lab for _, lab in pairs], dtype=object)},
+        )
+    extra: dict[str, Any] = {"stream": stream, "replies": len(messages)}
+    if job_ids:
+        extra["job_ids"] = list(dict.fromkeys(job_ids))
+    if shifts is not None:
+        extra["offsets"] = {lab: s for lab, s in zip(labels, shifts, strict=True) if s is not None}
+    return extra
+
+
+def read_stream(inp: Input, builder: Builder, **options: Any) -> dict[str, Any]:
+    """Read stream replies from an input (see the module docstring)."""
+    messages, paths = decode_messages(inp)
+    stream = stream_name(inp, options.get("source"), "stream")
+    return read_messages(
+        inp.name, messages, paths, builder, stream=stream, offsets=options.get("offsets")
+    )
+
+
+def read_folder(path: Path, builder: Builder, **options: Any) -> dict[str, Any]:
+    """Read a folder of reply files as one stream."""
+    files = folder_messages(path, sniff) or []
+    messages, paths, size, sha = read_files(files)
+    stream = options.get("source") or path.name
+    extra = read_messages(
+        str(path), messages, paths, builder, stream=stream, offsets=options.get("offsets")
+    )
+    return {**extra, "size": size, "sha256": sha, "files": [p.name for p in files]}
+
+
+def is_stream_folder(path: Path) -> bool:
+    """Does every file of this folder hold v0 stream replies?"""
+    return folder_messages(path, sniff) is not None
+
+
+_MODEL_KEY = re.compile(rb'"(?:face|burst|prosody|language|facemesh)"\s*:\s*\{')
+_CODE = re.compile(rb'"code"\s*:\s*"[EW]\d{4}"')
+_V1 = re.compile(rb'"type"\s*:\s*"(?:session\.|utterance\.|measurement\.|error")')
+
+
+def sniff(prefix: bytes) -> bool:
+    """Do these first bytes look like v0 stream replies?"""
+    head = prefix.lstrip()[:1]
+    if head not in (b"{", b"["):
+        return False
+    if b'"grouped_predictions"' in prefix or b'"source"' in prefix or _V1.search(prefix):
+        return False
+    return bool(_MODEL_KEY.search(prefix) or _CODE.search(prefix) or b'"job_details"' in prefix)
+
+
+def looks_like(obj: Any) -> bool:
+    """Does a decoded object look like v0 stream replies?"""
+    items = obj if isinstance(obj, list) else [obj]
+    if not items or not all(isinstance(x, dict) for x in items[:5]):
+        return False
+    for msg in items[:5]:
+        if "source" in msg or "type" in msg or "grouped_predictions" in msg:
+            return False
+        if any(isinstance(msg.get(m), dict) for m in STREAM_MODELS):
+            return True
+        if "job_details" in msg or re.match(r"^[EW]\d{4}$", str(msg.get("code", ""))):
+            return True
+    return False
+
+
+register(
+    Format(
+        "v0-stream",
+        read_stream,
+        sniff=lambda prefix, _: sniff(prefix),
+        sniff_obj=looks_like,
+        description="v0 stream replies (/v0/stream/models): one reply, a list, JSON Lines",
+    )
+)

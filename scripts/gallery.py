@@ -1,0 +1,185 @@
+"""Render every figure of ``humeresearch.plot`` into PNG files.
+
+Inputs: a simulated study (``humeresearch.simulate.study``: participants recorded
+in two conditions, a planted Joy effect in "treatment") for the figures of a
+study, and the real v0 outputs in ``../shared/fixtures/hume-v0-real/`` (when they
+are there) for the figures of single recordings.
+
+Usage::
+
+    python scripts/gallery.py [OUT_DIR] [--quick]
+
+``OUT_DIR`` defaults to ``gallery/``; ``--quick`` simulates a smaller study.
+Prints one line per file and a final ``RESULT figures=N seconds=S`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use(os.environ["MPLBACKEND"])
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import humeresearch as hr  # noqa: E402
+from humeresearch import simulate  # noqa: E402
+from humeresearch.plot import style  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / ".." / "shared" / "fixtures" / "hume-v0-real"
+
+
+def study_tables(quick: bool) -> tuple[hr.Measurements, pd.DataFrame]:
+    """The simulated study: its measurements and the long table with the design columns."""
+    s = simulate.study(
+        participants=8 if quick else 16,
+        conditions=("control", "treatment"),
+        duration=20.0 if quick else 30.0,
+        effects=[simulate.Effect("Joy", "treatment", 0.1)],
+        seed=0,
+    )
+    m = hr.read(s.predictions)
+    long = hr.annotate(m.long(), s.design[["source", "participant", "condition"]], on="source")
+    return m, long
+
+
+def fig_palette(out: Path) -> None:
+    names = list(hr.plot.palette())
+    colours = hr.plot.palette(names)
+    cols = 4
+    rows = int(np.ceil(len(names) / cols))
+    fig, ax = plt.subplots(figsize=(7.5, 0.2 * rows + 0.5), layout="constrained")
+    for i, name in enumerate(names):
+        r, c = divmod(i, cols)
+        ax.add_patch(plt.Rectangle((c, -r - 0.8), 0.18, 0.7, color=colours[name]))
+        ax.text(c + 0.22, -r - 0.45, name, va="center", fontsize="small")
+    ax.set_xlim(0, cols)
+    ax.set_ylim(-rows, 0)
+    ax.axis("off")
+    ax.set_title("Expression colours (humeresearch.plot.palette), fixed across figures", loc="left")
+    fig.savefig(out)
+    plt.close(fig)
+
+
+def figures(quick: bool) -> dict[str, Callable[[], object]]:
+    """File stem -> function drawing one figure (returning its Figure or Axes)."""
+    m, long = study_tables(quick)
+    face = long[long["model"] == "face"]
+    first = str(long["source"].cat.categories[1])  # a treatment recording
+    real = REAL / "interreviewer_predictions.json"
+    real_faces = REAL / "hume_examples_faces_predictions.json"
+
+    def compare_face() -> pd.DataFrame:
+        return hr.compare(face, within="condition", subject="participant")
+
+    def compare_all() -> pd.DataFrame:
+        timed = long[long["family"] == "emotion"]
+        return hr.compare(timed, within="condition", subject="participant")
+
+    def mixed_face() -> pd.DataFrame:
+        per_rec = (
+            face.groupby(["name", "participant", "condition", "source"], observed=True)["score"]
+            .mean()
+            .reset_index()
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return hr.mixed(per_rec, "score ~ condition", groups="participant")
+
+    def agreement() -> pd.DataFrame:
+        lang = long[(long["model"] == "language") & (long["family"] == "emotion")]
+        sentences = m.spans()
+        sentences = sentences[sentences["model"] == "language"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            on_words = {
+                mod: hr.align(long[(long["model"] == mod) & (long["family"] == "emotion")],
+                              sentences, pool_tracks=True)  # fmt: skip
+                for mod in ("face", "prosody")
+            }
+        on_words["language"] = lang
+        keys = ["source", "file", "span_id"]
+        parts = []
+        for a, b in (("face", "prosody"), ("face", "language"), ("prosody", "language")):
+            res = hr.agreement(on_words[a], on_words[b], on=keys, by=("name",))
+            parts.append(res.assign(pair=f"{a} \u2013 {b}"))
+        out = pd.concat(parts, ignore_index=True)
+        top = list(hr.summarize(face, by=["name"]).sort_values("value", ascending=False)["name"][:10])
+        return out[out["name"].isin(top)]
+
+    def expression_space() -> object:
+        emb = hr.embed(face, by=["participant", "condition"])
+        return hr.plot.expression_map(emb, hue="condition")
+
+    out: dict[str, Callable[[], object]] = {
+        "timeline_study": lambda: hr.plot.timeline(m, source=first),
+        "heatmap_participants": lambda: hr.plot.heatmap(
+            face, x="participant", top_k=12, annot=False
+        ),
+        "distribution_violin": lambda: hr.plot.distribution(
+            face, hue="condition", subject="participant", top_k=6
+        ),
+        "distribution_point": lambda: hr.plot.distribution(
+            face, hue="condition", subject="participant", kind="point", top_k=6
+        ),
+        "radar_conditions": lambda: hr.plot.radar(face, by="condition", subject="participant"),
+        "forest_compare": lambda: hr.plot.forest(compare_face(), values=True),
+        "forest_mixed": lambda: hr.plot.forest(mixed_face()),
+        "volcano": lambda: hr.plot.volcano(compare_all()),
+        "agreement_matrix": lambda: hr.plot.agreement_matrix(agreement(), x="name", y="pair"),
+        "expression_map": expression_space,
+    }
+    if real.exists():
+        rm = hr.read(real)
+        out["timeline_real"] = lambda: hr.plot.timeline(rm)
+        out["heatmap_time_real"] = lambda: hr.plot.heatmap(
+            rm.long().query("model == 'face'"), top_k=16, cluster=True
+        )
+    if real_faces.exists():
+        fl = hr.read(real_faces).long()
+        out["timeline_faces_real"] = lambda: hr.plot.timeline(fl, top_k=4)
+        out["correlation_matrix_real"] = lambda: hr.plot.correlation_matrix(
+            fl, top_k=12, cluster=True
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default="gallery", help="folder for the PNG files")
+    parser.add_argument("--quick", action="store_true", help="smaller simulated study")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    written = []
+    with style("paper", font_scale=1.1, rc={"savefig.dpi": 150}):
+        fig_palette(out / "palette.png")
+        written.append(out / "palette.png")
+        for stem, draw in figures(args.quick).items():
+            drawn = draw()
+            fig = drawn if isinstance(drawn, plt.Figure) else drawn.figure
+            path = out / f"{stem}.png"
+            fig.savefig(path)
+            plt.close(fig)
+            written.append(path)
+            print(f"{path}  {path.stat().st_size // 1024} KiB")
+    seconds = time.perf_counter() - start
+    print(f"RESULT figures={len(written)} seconds={seconds:.1f}")
+    return written
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

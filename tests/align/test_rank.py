@@ -1,0 +1,131 @@
+"""top_k, dominant and smooth against brute-force loops."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import humeresearch as hr
+from humeresearch._contract import KEYS
+
+from .strategies import long_rows, long_table, span_lists
+
+NAMES = ("Joy", "Awe", "Calmness", "Anger")
+
+
+@st.composite
+def problems(draw):
+    spans = draw(span_lists("face", max_spans=8)) + draw(span_lists("prosody", max_spans=6))
+    rows = draw(long_rows(spans, names=NAMES))
+    # coarse scores make ties likely
+    for r in rows:
+        if not math.isnan(r["score"]):
+            r["score"] = round(r["score"] * 4) / 4
+    return rows
+
+
+def ranked(items, k):
+    """items: (name, score); highest score first, ties by name."""
+    items = [x for x in items if not math.isnan(x[1])]
+    return sorted(items, key=lambda x: (-x[1], x[0]))[:k]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.integers(1, 3))
+def test_top_k_and_dominant_per_span(rows, k):
+    data = long_table(rows)
+    out = hr.top_k(data, k)
+    spans = {}
+    for r in rows:
+        spans.setdefault(tuple(r[c] for c in KEYS), []).append((r["name"], r["score"]))
+    expected = []
+    for key in sorted(spans):
+        for rank, (name, score) in enumerate(ranked(spans[key], k), start=1):
+            expected.append((*key, name, score, rank))
+    got = sorted(
+        (*(r[c] for c in KEYS), r["name"], r["score"], r["rank"]) for r in out.to_dict("records")
+    )
+    assert got == sorted(expected)
+    dom = hr.dominant(data)
+    expected_dom = {}
+    for key, items in spans.items():
+        best = ranked(items, 2)
+        if best:
+            margin = best[0][1] - best[1][1] if len(best) > 1 else math.nan
+            expected_dom[key] = (best[0][0], best[0][1], margin)
+    got_dom = {tuple(r[c] for c in KEYS): (r["name"], r["score"], r["margin"]) for r in dom.to_dict("records")}
+    assert set(got_dom) == set(expected_dom)
+    for key, (name, score, margin) in expected_dom.items():
+        assert got_dom[key][:2] == (name, score)
+        assert (math.isnan(margin) and math.isnan(got_dom[key][2])) or got_dom[key][2] == margin
+
+
+def test_top_k_per_group_uses_weighted_means(prosody_long):
+    out = hr.top_k(prosody_long, 1, by=["source", "track"])
+    means = hr.summarize(prosody_long, by=["source", "track"])
+    for r in out.to_dict("records"):
+        sel = means[(means["source"] == r["source"]) & (means["track"] == r["track"])]
+        best = sel.sort_values(["value", "name"], ascending=[False, True]).iloc[0]
+        assert (r["name"], r["score"], r["rank"]) == (best["name"], best["value"], 1)
+    with pytest.raises(ValueError, match="family 'facs'"):
+        hr.top_k(prosody_long, 1, family="facs")
+    with pytest.raises(ValueError, match="positive integer"):
+        hr.top_k(prosody_long, 0)
+
+
+def reference_smooth(rows, width, center):
+    out = []
+    for r in rows:
+        b, e = r["begin"], r["end"]
+        if not (math.isfinite(b) and math.isfinite(e)):
+            out.append(math.nan)
+            continue
+        if center:
+            c = (b + e) / 2
+            lo, hi = c - width / 2, c + width / 2
+        else:
+            lo, hi = e - width, e
+        strong, weak = [], []
+        for o in rows:
+            if any(o[c] != r[c] for c in ("source", "file", "model", "track", "family", "name")):
+                continue
+            ob, oe, v = o["begin"], o["end"], o["score"]
+            if not math.isfinite(ob) or math.isnan(v):
+                continue
+            if oe == ob:
+                inside = lo <= ob < hi if center else lo < ob <= hi
+                if inside:
+                    weak.append(v)
+            else:
+                overlap = min(oe, hi) - max(ob, lo)
+                if overlap > 0:
+                    strong.append((overlap, v))
+        if strong:
+            out.append(sum(w * v for w, v in strong) / sum(w for w, _ in strong))
+        else:
+            out.append(sum(weak) / len(weak) if weak else math.nan)
+    return out
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.sampled_from([0.5, 1.0, 2.5]), st.booleans())
+def test_smooth_matches_brute_force(rows, width, center):
+    data = long_table(rows)
+    out = hr.smooth(data, width, center=center)
+    expected = reference_smooth(rows, width, center)
+    assert len(out) == len(rows)
+    for got, exp in zip(out["score"], expected):
+        if math.isnan(exp):
+            assert math.isnan(got)
+        else:
+            assert got == pytest.approx(exp, rel=1e-9, abs=1e-12)
+    pd.testing.assert_frame_equal(out.drop(columns="score"), data.drop(columns="score"))
+
+
+def test_smooth_bad_window(face_long):
+    with pytest.raises(ValueError, match="window"):
+        hr.smooth(face_long, 0)

@@ -1,0 +1,129 @@
+"""``mixed`` against statsmodels MixedLM fitted directly in the test."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+from statsmodels.stats.multitest import multipletests
+
+import humeresearch as hr
+
+from .conftest import make_frames
+
+RTOL = 1e-8
+
+
+@pytest.fixture(scope="module")
+def trials() -> pd.DataFrame:
+    """Trial-level data: 12 participants x 2 levels x 4 trials, 3 expressions, frames averaged."""
+    df = make_frames(
+        n_subjects=12, names=("Joy", "Anger", "Calmness"), n_frames=3, design="within",
+        effects={"Joy": 0.3}, n_trials=4, seed=11,
+    )  # fmt: skip
+    out = df.groupby(
+        ["model", "family", "name", "participant", "condition", "trial"], observed=True
+    )["score"]
+    return out.mean().reset_index()
+
+
+def test_matches_direct_statsmodels(trials: pd.DataFrame) -> None:
+    res = hr.mixed(trials, "score ~ condition", groups="participant")
+    assert list(res.columns[:4]) == ["model", "family", "name", "term"]
+    assert len(res) == 3 * 2
+    for name, sub in trials.groupby("name", observed=True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            direct = smf.mixedlm("score ~ condition", sub, groups=sub["participant"]).fit(reml=True)
+        rows = res[res["name"] == name].set_index("term")
+        terms = list(direct.fe_params.index)
+        assert list(rows.index) == terms
+        ci = direct.conf_int().loc[terms]
+        np.testing.assert_allclose(rows["estimate"], direct.fe_params, rtol=RTOL)
+        np.testing.assert_allclose(rows["se"], direct.bse_fe, rtol=RTOL)
+        np.testing.assert_allclose(rows["z"], direct.tvalues.loc[terms], rtol=RTOL)
+        np.testing.assert_allclose(rows["p"], direct.pvalues.loc[terms], rtol=RTOL)
+        np.testing.assert_allclose(rows["ci_low"], ci[0], rtol=RTOL)
+        np.testing.assert_allclose(rows["ci_high"], ci[1], rtol=RTOL)
+        assert (rows["n_obs"] == len(sub)).all() and (rows["n_groups"] == 12).all()
+        assert (rows["converged"] == direct.converged).all()
+    for _, fam in res.groupby("term"):  # one correction family per term
+        np.testing.assert_allclose(
+            fam["p_adj"], multipletests(fam["p"], method="fdr_bh")[1], rtol=1e-12
+        )
+    joy = res[(res["name"] == "Joy") & (res["term"] != "Intercept")].iloc[0]
+    assert joy["p_adj"] < 0.05 and joy["estimate"] > 0
+
+
+def test_random_slopes_ml_and_confidence(trials: pd.DataFrame) -> None:
+    sub = trials[trials["name"] == "Anger"]
+    res = hr.mixed(
+        sub, "score ~ condition + trial", groups="participant", re_formula="~trial", reml=False,
+        confidence=0.9, correction="holm", correct_within=None,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        direct = smf.mixedlm(
+            "score ~ condition + trial", sub, groups=sub["participant"], re_formula="~trial"
+        ).fit(reml=False)
+    terms = list(direct.fe_params.index)
+    np.testing.assert_allclose(res["estimate"], direct.fe_params, rtol=1e-6)
+    np.testing.assert_allclose(res["ci_low"], direct.conf_int(alpha=0.1).loc[terms, 0], rtol=1e-6)
+    np.testing.assert_allclose(res["p_adj"], multipletests(res["p"], method="holm")[1], rtol=1e-12)
+
+
+def test_warnings_captured_not_printed(
+    trials: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flat = trials[trials["name"] == "Calmness"].copy()
+    # no between-participant variation at all: the random-intercept variance sits on
+    # the boundary and statsmodels warns
+    rng = np.random.default_rng(0)
+    flat["score"] = rng.normal(0, 1, len(flat))
+    flat["score"] -= flat.groupby("participant")["score"].transform("mean")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = hr.mixed(flat, "score ~ condition", groups="participant")
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert res["warnings"].str.contains("ConvergenceWarning").all()
+
+
+def test_failed_fit_gives_nan_rows(trials: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    original = MixedLM.fit
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):  # fail the second model only
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise np.linalg.LinAlgError("Singular matrix")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MixedLM, "fit", flaky)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = hr.mixed(trials, "score ~ condition", groups="participant")
+    failed = res[~res["converged"] & res["warnings"].str.startswith("fit failed")]
+    assert len(failed) == 2 and failed["estimate"].isna().all()
+    assert failed["warnings"].str.contains("LinAlgError: Singular matrix").all()
+    assert list(failed["term"]) == ["Intercept", "condition[T.treatment]"]
+
+
+def test_errors_and_missing_statsmodels(
+    trials: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ValueError, match="could not build the model .* 'name': 'Joy'"):
+        hr.mixed(trials, "score ~ session", groups="participant")
+    with pytest.raises(ValueError, match="formula must be a string"):
+        hr.mixed(trials, "score", groups="participant")
+    with pytest.raises(ValueError, match=r"no column\(s\) \['subject'\]"):
+        hr.mixed(trials, "score ~ condition", groups="subject")
+    monkeypatch.setitem(sys.modules, "statsmodels.api", None)
+    with pytest.raises(ImportError, match=r"pip install humeresearch\[stats\]"):
+        hr.mixed(trials, "score ~ condition", groups="participant")
