@@ -24,9 +24,9 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _payload import make_payload  # noqa: E402
+from _payload import make_payload
 
-import humeresearch as hr  # noqa: E402
+import humeresearch as hr
 
 
 def _own_zip(predictions: list[dict]) -> bytes:
@@ -35,17 +35,26 @@ def _own_zip(predictions: list[dict]) -> bytes:
     fixed = {
         "face": ["Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight"],
         "prosody": ["Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence"],
-        "language": ["Text", "BeginPosition", "EndPosition", "BeginTime", "EndTime",
-                     "Confidence", "SpeakerConfidence"],
+        "language": [
+            "Text",
+            "BeginPosition",
+            "EndPosition",
+            "BeginTime",
+            "EndTime",
+            "Confidence",
+            "SpeakerConfidence",
+        ],
         "burst": ["BeginTime", "EndTime"],
-    }  # fmt: skip
+    }
     lists = ("emotions", "facs", "descriptions", "sentiment", "toxicity")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for i, entry in enumerate(predictions):
             base = entry["source"]["url"].rsplit("/", 1)[-1]
             for fp in entry["results"]["predictions"]:
                 for model, block in fp["models"].items():
-                    rows = [(g["id"], p) for g in block["grouped_predictions"] for p in g["predictions"]]
+                    rows = [
+                        (g["id"], p) for g in block["grouped_predictions"] for p in g["predictions"]
+                    ]
                     first = rows[0][1]
                     names = [s["name"] for k in lists for s in (first.get(k) or [])]
                     buf = io.StringIO()
@@ -55,19 +64,32 @@ def _own_zip(predictions: list[dict]) -> bytes:
                         t = p.get("time")
                         box, pos = p.get("box") or {}, p.get("position") or {}
                         vals = {
-                            "Frame": p.get("frame"), "Time": t, "Probability": p.get("prob"),
-                            "FaceX0": box.get("x"), "FaceY0": box.get("y"),
-                            "FaceWidth": box.get("w"), "FaceHeight": box.get("h"),
-                            "Text": p.get("text"), "Confidence": p.get("confidence"),
+                            "Frame": p.get("frame"),
+                            "Time": t,
+                            "Probability": p.get("prob"),
+                            "FaceX0": box.get("x"),
+                            "FaceY0": box.get("y"),
+                            "FaceWidth": box.get("w"),
+                            "FaceHeight": box.get("h"),
+                            "Text": p.get("text"),
+                            "Confidence": p.get("confidence"),
                             "SpeakerConfidence": p.get("speaker_confidence"),
-                            "BeginPosition": pos.get("begin"), "EndPosition": pos.get("end"),
+                            "BeginPosition": pos.get("begin"),
+                            "EndPosition": pos.get("end"),
                             "BeginTime": t.get("begin") if isinstance(t, dict) else None,
                             "EndTime": t.get("end") if isinstance(t, dict) else None,
-                        }  # fmt: skip
+                        }
                         scores = [s["score"] for k in lists for s in (p.get(k) or [])]
                         cells = [vals[c] for c in fixed[model]] + scores
-                        w.writerow([gid, *("" if v is None else repr(v) if isinstance(v, float) else v
-                                           for v in cells)])  # fmt: skip
+                        w.writerow(
+                            [
+                                gid,
+                                *(
+                                    "" if v is None else repr(v) if isinstance(v, float) else v
+                                    for v in cells
+                                ),
+                            ]
+                        )
                     z.writestr(f"url-{i}-{base}/csv/{fp['file']}/{model}.csv", buf.getvalue())
     return out.getvalue()
 
@@ -106,7 +128,9 @@ def main() -> None:
     hr.read(zipped)
     t_json = best(lambda: hr.read(payload).long(), args.repeat)
     t_zip = best(lambda: hr.read(zipped).long(), args.repeat)
-    print(f"job: JSON {len(payload) / 1e6:.1f} MB, artifacts zip {len(zipped) / 1e6:.1f} MB ({writer})")
+    print(
+        f"job: JSON {len(payload) / 1e6:.1f} MB, artifacts zip {len(zipped) / 1e6:.1f} MB ({writer})"
+    )
     print(f"read(json).long(): {t_json:7.3f} s")
     print(f"read(zip).long():  {t_zip:7.3f} s")
 
@@ -119,22 +143,31 @@ def main() -> None:
             for i in range(n_jobs):
                 docs_i = orjson.loads(make_payload(job_mb, seed=i + 1))
                 for entry in docs_i:
-                    entry["source"]["url"] = entry["source"]["url"].replace("video", f"job{i}-video")
+                    entry["source"]["url"] = entry["source"]["url"].replace(
+                        "video", f"job{i}-video"
+                    )
                     for fp in entry["results"]["predictions"]:
                         fp["file"] = f"job{i}-{fp['file']}"
                 data = orjson.dumps(docs_i) if kind == "json" else artifacts_zip(docs_i)[0]
                 (folder / f"job{i}.{kind}").write_bytes(data)
-            seq = best(lambda: hr.read(folder, progress=False), max(2, args.repeat // 2))
+            reps = max(2, args.repeat // 2)
+            seq = best(lambda f=folder: hr.read(f, progress=False), reps)
             for executor in ("thread", "process"):
-                par = best(lambda: hr.read(folder, progress=False, workers=2, executor=executor),
-                           max(2, args.repeat // 2))  # fmt: skip
+                par = best(
+                    lambda f=folder, e=executor: hr.read(f, progress=False, workers=2, executor=e),
+                    reps,
+                )
                 ratios[f"{kind}_{executor}2"] = seq / par
-                print(f"folder of {n_jobs} {kind} jobs: sequential {seq:.3f} s, "
-                      f"workers=2 {executor} {par:.3f} s (speed-up {seq / par:.2f}x)")  # fmt: skip
+                print(
+                    f"folder of {n_jobs} {kind} jobs: sequential {seq:.3f} s, "
+                    f"workers=2 {executor} {par:.3f} s (speed-up {seq / par:.2f}x)"
+                )
     ratio = t_json / t_zip
     extra = " ".join(f"speedup_{k}={v:.2f}" for k, v in ratios.items())
-    print(f"RESULT payload_mb={len(payload) / 1e6:.1f} zip_vs_json={ratio:.2f} {extra} "
-          f"target_met={ratio >= 1.0}")  # fmt: skip
+    print(
+        f"RESULT payload_mb={len(payload) / 1e6:.1f} zip_vs_json={ratio:.2f} {extra} "
+        f"target_met={ratio >= 1.0}"
+    )
 
 
 if __name__ == "__main__":

@@ -77,6 +77,8 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
     """File stem -> function drawing one figure (returning its Figure or Axes)."""
     m, long = study_tables(quick)
     face = long[long["model"] == "face"]
+    ranked = hr.summarize(face, by=["name"]).sort_values("value", ascending=False)["name"]
+    shown = [*[n for n in ranked[:7] if n != "Joy"][:5], "Joy"]  # the planted effect
     first = str(long["source"].cat.categories[1])  # a treatment recording
     real = REAL / "interreviewer_predictions.json"
     real_faces = REAL / "hume_examples_faces_predictions.json"
@@ -116,8 +118,7 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
             res = hr.agreement(on_words[a], on_words[b], on=keys, by=("name",))
             parts.append(res.assign(pair=f"{a} \u2013 {b}"))
         out = pd.concat(parts, ignore_index=True)
-        top = list(hr.summarize(face, by=["name"]).sort_values("value", ascending=False)["name"][:10])
-        return out[out["name"].isin(top)]
+        return out[out["name"].isin(list(ranked[:10]))]
 
     def expression_space() -> object:
         emb = hr.embed(face, by=["participant", "condition"])
@@ -129,12 +130,14 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
             face, x="participant", top_k=12, annot=False
         ),
         "distribution_violin": lambda: hr.plot.distribution(
-            face, hue="condition", subject="participant", top_k=6
+            face, hue="condition", subject="participant", names=shown
         ),
         "distribution_point": lambda: hr.plot.distribution(
-            face, hue="condition", subject="participant", kind="point", top_k=6
+            face, hue="condition", subject="participant", kind="point", names=shown
         ),
-        "radar_conditions": lambda: hr.plot.radar(face, by="condition", subject="participant"),
+        "radar_conditions": lambda: hr.plot.radar(
+            face, names=shown, by="condition", subject="participant"
+        ),
         "forest_compare": lambda: hr.plot.forest(compare_face(), values=True),
         "forest_mixed": lambda: hr.plot.forest(mixed_face()),
         "volcano": lambda: hr.plot.volcano(compare_all()),
@@ -169,13 +172,15 @@ def main(argv: list[str] | None = None) -> list[Path]:
         fig_palette(out / "palette.png")
         written.append(out / "palette.png")
         for stem, draw in figures(args.quick).items():
+            t0 = time.perf_counter()
             drawn = draw()
             fig = drawn if isinstance(drawn, plt.Figure) else drawn.figure
             path = out / f"{stem}.png"
             fig.savefig(path)
             plt.close(fig)
             written.append(path)
-            print(f"{path}  {path.stat().st_size // 1024} KiB")
+            took = time.perf_counter() - t0
+            print(f"{path}  {path.stat().st_size // 1024} KiB  {took:.1f} s")
     seconds = time.perf_counter() - start
     print(f"RESULT figures={len(written)} seconds={seconds:.1f}")
     return written

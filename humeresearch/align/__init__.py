@@ -27,8 +27,10 @@ True
 
 from __future__ import annotations
 
+import inspect
 import sys
 import types
+import warnings
 from typing import Any
 
 from humeresearch.align._align import align
@@ -67,8 +69,14 @@ class _CallableModule(types.ModuleType):
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return align(*args, **kwargs)
+        # re-issue warnings from the caller's line rather than from this wrapper
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = align(*args, **kwargs)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        return result
 
 
 sys.modules[__name__].__class__ = _CallableModule
-__signature__ = __import__("inspect").signature(align)
+__signature__ = inspect.signature(align)

@@ -225,12 +225,6 @@ def factorize_sorted(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[codes], np.asarray(uniques)[order]
 
 
-def categorical(series: pd.Series, take: np.ndarray) -> pd.Categorical:
-    """``series`` at positions ``take`` as a categorical (categories kept)."""
-    codes, uniques = codes_of(series)
-    return pd.Categorical.from_codes(codes[take] if len(take) else codes[:0], uniques)
-
-
 def wsum(key: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     """Per-key float sums of ``weights`` (``np.bincount`` that is float when empty)."""
     return np.bincount(key, weights=weights, minlength=n).astype(np.float64, copy=False)
@@ -244,15 +238,3 @@ def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     starts = np.cumsum(counts) - counts
     pos = np.arange(total, dtype=np.int64) - np.repeat(starts - lo, counts)
     return query, pos
-
-
-def group_keys_frame(
-    uniques: Sequence[pd.Index], codes: Sequence[np.ndarray], names: Sequence[str]
-):
-    """A DataFrame of categorical columns from per-column codes and uniques."""
-    return pd.DataFrame(
-        {
-            n: pd.Categorical.from_codes(c, pd.Index(u, dtype=object))
-            for n, u, c in zip(names, uniques, codes)
-        }
-    )

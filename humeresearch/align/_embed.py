@@ -41,7 +41,9 @@ class Embedding:
     method: str
 
 
-def _matrix(long: pd.DataFrame, rows: list[str], carry: list[str]) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+def _matrix(
+    long: pd.DataFrame, rows: list[str], carry: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     parts = [codes_of(long[c]) for c in rows]
     rkey, _ = factorize_sorted(combine([c for c, _ in parts], [len(u) + 1 for _, u in parts]))
     ncodes, nuniq = codes_of(long["name"])
@@ -50,9 +52,7 @@ def _matrix(long: pd.DataFrame, rows: list[str], carry: list[str]) -> tuple[pd.D
     n_rows = int(rkey.max()) + 1 if len(rkey) else 0
     flat = rkey * len(used) + col
     if len(np.unique(flat)) != len(flat):
-        raise ValueError(
-            "embed: several rows share one (row, name); aggregate first or pass by="
-        )
+        raise ValueError("embed: several rows share one (row, name); aggregate first or pass by=")
     matrix = np.full((n_rows, len(used)), np.nan)
     matrix[rkey, col] = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
     first = np.empty(n_rows, dtype=np.int64)
@@ -224,7 +224,10 @@ def composite(
     order = {c: i for i, c in enumerate(mapping)}
     joined["composite"] = pd.Categorical(joined["composite"], categories=list(order))
     agg = joined.groupby([*ident, "composite"], observed=True, sort=True).agg(
-        begin=("begin", "first"), end=("end", "first"), score=("score", how), n_names=("score", "size")
+        begin=("begin", "first"),
+        end=("end", "first"),
+        score=("score", how),
+        n_names=("score", "size"),
     )
     out = agg.reset_index().rename(columns={"composite": "name"})
     out.insert(len(KEYS) + 2, "family", pd.Categorical(["composite"] * len(out)))

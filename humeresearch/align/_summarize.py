@@ -44,7 +44,7 @@ def _check_stats(stats: Sequence[str], threshold: float | None) -> list[str]:
 
 
 def _check_mixing(long: pd.DataFrame, key: np.ndarray, by: list[str]) -> None:
-    for column in ("model", "from_model", "granularity"):
+    for column in ("model", "from_model", "from_track", "granularity"):
         if column in by or column not in long.columns:
             continue
         codes, uniques = codes_of(long[column])
@@ -67,7 +67,7 @@ def _group_cumsum(values: np.ndarray, key: np.ndarray) -> np.ndarray:
 
 def summarize(
     data: Any,
-    by: Sequence[str] = DEFAULT_BY,
+    by: Sequence[str] | None = None,
     stats: Sequence[str] = ("mean",),
     *,
     threshold: float | None = None,
@@ -98,14 +98,17 @@ def summarize(
       file, model, track), summed over the group (gaps between frames are bridged;
       instants at the same time are averaged into one point first).
 
-    Groups may not mix models, ``from_model`` or ``granularity`` values unless those
-    columns are in ``by`` (raises).
+    Groups may not mix ``model``, ``from_model``, ``from_track`` or ``granularity``
+    values unless those columns are in ``by`` (raises): two faces, two models or words
+    and utterances are never averaged together by accident.
 
     Parameters
     ----------
     data : DataFrame or Measurements
         Long table or any long-shaped output (align, resample, epochs, annotate).
-    by : sequence of str, default ("source", "file", "model", "track")
+    by : sequence of str, optional
+        Default ``("source", "file", "model", "track")``, plus ``from_model`` and
+        ``from_track`` when the data has them (the output of :func:`humeresearch.align`).
         Grouping columns (any columns of ``data``, e.g. ``participant``,
         ``condition`` added by :func:`humeresearch.annotate`, ``event``, ``label``).
     stats : sequence of str, default ("mean",)
@@ -139,6 +142,8 @@ def summarize(
     """
     stats = _check_stats(stats, threshold)
     long = as_long(data, "data")
+    if by is None:
+        by = [*DEFAULT_BY, *[c for c in ("from_model", "from_track") if c in long.columns]]
     by = [by] if isinstance(by, str) else [c for c in by if c not in ("family", "name")]
     require(long, by, "data")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from humeresearch.align._common import as_spans, check_choice, codes_of, combine, times
+from humeresearch.align._common import as_spans, check_choice, table_codes, times
 from humeresearch.align._overlap import find_pairs
 
 OUT_COLUMNS = [
@@ -127,66 +127,61 @@ def match_tracks(
     v = v.loc[~v["track"].astype(str).isin(list(exclude)).to_numpy()].drop_duplicates(
         ["source", "file", "track", "span_id"]
     )
-    f = f.loc[np.isfinite(times(f, "face")[0]) & np.isfinite(times(f, "face")[1])]
-    v = v.loc[np.isfinite(times(v, "voice")[0]) & np.isfinite(times(v, "voice")[1])]
-    both = pd.concat(
-        [f[["source", "file", "track"]].astype(str), v[["source", "file", "track"]].astype(str)],
-        ignore_index=True,
-    )
-    sc, su = codes_of(both["source"])
-    fc, fu = codes_of(both["file"])
-    tc, tu = codes_of(both["track"])
-    file_code = combine([sc, fc], [0, len(fu) + 1])
-    track_code = combine([file_code, tc], [0, len(tu) + 1])
-    nf = len(f)
     fb, fe = times(f, "face")
     vb, ve = times(v, "voice")
+    f_ok, v_ok = np.isfinite(fb) & np.isfinite(fe), np.isfinite(vb) & np.isfinite(ve)
+    f, fb, fe = f.loc[f_ok], fb[f_ok], fe[f_ok]
+    v, vb, ve = v.loc[v_ok], vb[v_ok], ve[v_ok]
+    keys = pd.concat(
+        [t[["source", "file", "track"]].astype(str) for t in (f, v)], ignore_index=True
+    )
+    (file_code,), _ = table_codes([keys], ["source", "file"])
+    (track_code,), _ = table_codes([keys], ["source", "file", "track"])
+    info = keys.assign(file_code=file_code, code=track_code).drop_duplicates("code")
+    info = info.set_index("code")
+    nf = len(f)
 
     # face presence: each frame stands for [t - h/2, t + h/2)
     instant = fe == fb
-    step = np.full(nf, np.nan)
-    fcode = file_code[:nf]
     if frame_step is not None:
-        step[:] = float(frame_step)
-    elif instant.any():
-        frames = pd.DataFrame({"f": fcode[instant], "t": fb[instant]}).drop_duplicates()
-        frames = frames.sort_values(["f", "t"])
-        d = frames.groupby("f", sort=False)["t"].diff()
-        med = d[d > 0].groupby(frames["f"][d > 0]).median()
-        step = med.reindex(fcode).to_numpy(dtype=np.float64)
+        step = np.full(nf, float(frame_step))
+    else:
+        frames = pd.DataFrame({"f": file_code[:nf][instant], "t": fb[instant]})
+        frames = frames.drop_duplicates().sort_values(["f", "t"])
+        diff = frames.groupby("f", sort=False)["t"].diff()
+        median = diff[diff > 0].groupby(frames["f"][diff > 0]).median()
+        step = median.reindex(file_code[:nf]).to_numpy(dtype=np.float64)
     half = np.where(instant, step / 2, 0.0)
     ok = ~np.isnan(half)
     pf = _union(track_code[:nf][ok], (fb - half)[ok], (fe + half)[ok])
-    pos = ve > vb
-    pv = _union(track_code[nf:][pos], vb[pos], ve[pos])
+    positive = ve > vb
+    pv = _union(track_code[nf:][positive], vb[positive], ve[positive])
 
-    track_to_file = pd.Series(file_code, index=track_code).groupby(level=0).first()
+    to_file = info["file_code"]
     f_len = pd.Series(pf[2] - pf[1]).groupby(pf[0]).sum()
     v_len = pd.Series(pv[2] - pv[1]).groupby(pv[0]).sum()
-    span = pd.DataFrame(
-        {"file": track_to_file.reindex(np.r_[pf[0], pv[0]]).to_numpy(),
-         "b": np.r_[pf[1], pv[1]], "e": np.r_[pf[2], pv[2]]}
-    ).groupby("file").agg(b=("b", "min"), e=("e", "max"))
-    total = (span["e"] - span["b"]).to_dict()
+    seg_file = to_file.reindex(np.r_[pf[0], pv[0]]).to_numpy()
+    first_b = pd.Series(np.r_[pf[1], pv[1]]).groupby(seg_file).min()
+    last_e = pd.Series(np.r_[pf[2], pv[2]]).groupby(seg_file).max()
+    total = last_e - first_b
 
-    fg = track_to_file.reindex(pf[0]).to_numpy()
-    vg = track_to_file.reindex(pv[0]).to_numpy()
+    fg, vg = to_file.reindex(pf[0]).to_numpy(), to_file.reindex(pv[0]).to_numpy()
     pairs = find_pairs(fg, pf[1], pf[2], vg, pv[1], pv[2])
-    ov = (
+    overlap = (
         pd.DataFrame({"ft": pf[0][pairs.source], "vt": pv[0][pairs.target], "w": pairs.weight})
         .groupby(["ft", "vt"])["w"]
         .sum()
     )
+    face_of_file = pd.Series(f_len.index, index=to_file.reindex(f_len.index).to_numpy())
+    voice_of_file = pd.Series(v_len.index, index=to_file.reindex(v_len.index).to_numpy())
     rows = []
-    f_tracks = pd.Series(f_len.index, index=track_to_file.reindex(f_len.index).to_numpy())
-    v_tracks = pd.Series(v_len.index, index=track_to_file.reindex(v_len.index).to_numpy())
-    for file in sorted(set(f_tracks.index) & set(v_tracks.index)):
-        ft = np.atleast_1d(f_tracks.loc[[file]].to_numpy())
-        vt = np.atleast_1d(v_tracks.loc[[file]].to_numpy())
-        a = np.array([[ov.get((x, y), 0.0) for y in vt] for x in ft])
+    for fc in sorted(set(face_of_file.index) & set(voice_of_file.index)):
+        ft = face_of_file.loc[[fc]].to_numpy()
+        vt = voice_of_file.loc[[fc]].to_numpy()
+        a = np.array([[overlap.get((x, y), 0.0) for y in vt] for x in ft])
         fs = f_len.reindex(ft).to_numpy()[:, None]
         vs = v_len.reindex(vt).to_numpy()[None, :]
-        t = total[file]
+        t = total[fc]
         with np.errstate(invalid="ignore", divide="ignore"):
             if score == "phi":
                 s = (a * t - fs * vs) / np.sqrt(fs * (t - fs) * vs * (t - vs))
@@ -196,17 +191,20 @@ def match_tracks(
         r, c = linear_sum_assignment(np.nan_to_num(s, nan=-1e9), maximize=True)
         for i, j in zip(r, c):
             if np.isfinite(s[i, j]) and s[i, j] > min_score:
-                rows.append((file, ft[i], vt[j], a[i, j], fs[i, 0], vs[0, j], s[i, j]))
-
-    first = pd.Series(np.arange(len(both)), index=track_code).groupby(level=0).first()
-    out = []
-    for file, ftc, vtc, a, fs, vs, s in rows:
-        i, j = first[ftc], first[vtc]
-        out.append(
-            (both["source"].iat[i], both["file"].iat[i], both["track"].iat[i],
-             both["track"].iat[j], a, fs, vs, s)
-        )
-    table = pd.DataFrame(out, columns=OUT_COLUMNS)
+                fi, vi = info.loc[ft[i]], info.loc[vt[j]]
+                rows.append(
+                    (
+                        fi["source"],
+                        fi["file"],
+                        fi["track"],
+                        vi["track"],
+                        a[i, j],
+                        fs[i, 0],
+                        vs[0, j],
+                        s[i, j],
+                    )
+                )
+    table = pd.DataFrame(rows, columns=OUT_COLUMNS)
     for c in OUT_COLUMNS[:4]:
         table[c] = table[c].astype("string")
     for c in OUT_COLUMNS[4:]:

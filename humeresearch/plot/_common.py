@@ -157,9 +157,10 @@ def new_axes(
 
 def ink(rgb: Sequence[float]) -> str:
     """Black or white, whichever reads better on a cell of colour ``rgb``."""
-    r, g, b = to_rgb(tuple(rgb[:3]))
-    lum = 0.2126 * r**2.2 + 0.7152 * g**2.2 + 0.0722 * b**2.2
-    return "white" if lum < 0.25 else "black"
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(tuple(rgb[:3]))]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    # WCAG: white has the higher contrast ratio below a relative luminance of 0.179
+    return "white" if lum < 0.179 else "black"
 
 
 def darker(rgb: Sequence[float], amount: float = 0.3) -> RGB:

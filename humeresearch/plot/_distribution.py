@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from humeresearch.plot._common import (
     check_option,
     expression_colors,
     frame_of,
+    ink,
     keep_family,
     new_axes,
     select_names,
@@ -37,6 +39,21 @@ def levels(series: pd.Series, given: Sequence[Any] | None) -> list[Any]:
         return sorted(present)
     except TypeError:
         return list(present)
+
+
+def _contrast_inner(ax: Axes, lines: Sequence[Any], bodies: Sequence[Any]) -> None:
+    """Quartile lines in black or white, whichever reads better on their violin."""
+    for line in lines:
+        x, y = line.get_xdata(), line.get_ydata()
+        if len(x) == 0:
+            continue
+        mid = ax.transData.transform((float(np.mean(x)), float(np.mean(y))))
+        for body in bodies:
+            paths = body.get_paths()
+            face = body.get_facecolor()
+            if len(paths) and len(face) and paths[0].contains_point(mid, body.get_transform()):
+                line.set_color(ink(face[0]))
+                break
 
 
 @fill
@@ -167,11 +184,15 @@ def distribution(
     )  # fmt: skip
     show_points = points if points is not None else (subject is not None and len(table) <= 2000)
     if kind == "violin":
+        n_lines, n_bodies = len(ax.lines), len(ax.collections)
         sns.violinplot(**common, cut=0, inner="quart", linewidth=0.8, density_norm="width",
-                       dodge=hue is not None, saturation=1.0)  # fmt: skip
+                       dodge=hue is not None, saturation=1.0, linecolor="0.15")  # fmt: skip
+        _contrast_inner(ax, ax.lines[n_lines:], ax.collections[n_bodies:])
     elif kind == "box":
-        sns.boxplot(**common, showfliers=not show_points, width=0.7, linewidth=0.8,
-                    dodge=hue is not None, saturation=1.0, fliersize=2)  # fmt: skip
+        with warnings.catch_warnings():  # seaborn 0.13 passes vert= to matplotlib >= 3.11
+            warnings.filterwarnings("ignore", message="vert: bool was deprecated")
+            sns.boxplot(**common, showfliers=not show_points, width=0.7, linewidth=0.8,
+                        dodge=hue is not None, saturation=1.0, fliersize=2)  # fmt: skip
     elif kind == "strip":
         sns.stripplot(**common, dodge=hue is not None, size=3, alpha=0.7, jitter=0.25)
         show_points = False
@@ -182,8 +203,9 @@ def distribution(
         show_points = False
     if show_points:
         sns.stripplot(data=plot_data, x=x, y=y, hue=color_var, order=x_str, hue_order=c_str,
-                      palette={k: "0.15" for k in c_str}, dodge=hue is not None, size=2.2,
-                      alpha=0.6, jitter=0.12, legend=False, ax=ax)  # fmt: skip
+                      palette={k: "0.1" for k in c_str}, dodge=hue is not None, size=2.6,
+                      alpha=0.8, jitter=0.12, legend=False, ax=ax, edgecolor="white",
+                      linewidth=0.4)  # fmt: skip
     ax.set_xlabel("" if x == "name" else x)
     ax.set_ylabel(f"{y} (mean per {subject})" if subject is not None else y)
     if any(len(s) > 6 for s in x_str) and n_x > 2:

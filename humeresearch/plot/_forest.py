@@ -111,6 +111,12 @@ def _colors(results: pd.DataFrame, palette: Mapping[str, Any] | None) -> list[An
     return [table[n] for n in names]
 
 
+def _num(value: float) -> str:
+    """Two decimals, without the "-0.00" of tiny negative numbers."""
+    text = f"{value:.2f}" if np.isfinite(value) else "NA"
+    return "0.00" if text == "-0.00" else text
+
+
 def _legend_text(results: pd.DataFrame, p: str, alpha: float) -> str:
     corr = _unique(results, "correction")
     text = f"{p} < {fmt_p(alpha)}"
@@ -236,8 +242,10 @@ def forest(
     if values:
         trans = blended_transform_factory(ax.transAxes, ax.transData)
         for yi, e, a, b in zip(y, eff, lo, hi):
-            ax.text(1.02, yi, f"{e:.2f} [{a:.2f}, {b:.2f}]", transform=trans, va="center",
-                    fontsize="small", family="monospace")  # fmt: skip
+            ax.text(1.02, yi, f"{_num(e)} [{_num(a)}, {_num(b)}]", transform=trans,
+                    va="center", fontsize="small", family="monospace")  # fmt: skip
+        ax.text(1.02, n - 0.45, "effect [CI]", transform=trans, va="bottom", fontsize="small",
+                color="0.35", family="monospace")  # fmt: skip
     handles = [
         Line2D([], [], marker="o", ls="-", color=_NEUTRAL, mfc=_NEUTRAL, lw=1.6,
                label=_legend_text(table, p, alpha)),
@@ -279,8 +287,9 @@ def volcano(
     %(results_p)s
     %(alpha)s
     label : int or bool or sequence of str, default 10
-        Which points get their name: the ``label`` most significant ones (int),
-        every significant one (``True``), none (``False``) or these names.
+        Which points get their name (``model · name`` when several models are
+        present): the ``label`` most significant ones (int), every significant one
+        (``True``), none (``False``) or the points with these labels.
     term : str or sequence of str, optional
         Fixed-effect terms to show (mixed results).
     %(palette)s
@@ -328,7 +337,7 @@ def volcano(
                        edgecolors="white", linewidths=0.5, marker=marker, zorder=3)  # fmt: skip
     if (ns & zero).any():
         ax.scatter(eff[ns & zero], height[ns & zero], s=18, color=_NS, marker="^", zorder=2)
-    names = table["name"].astype(str).to_numpy() if "name" in table else table.index.astype(str)
+    names = np.asarray(_row_labels(table, None), dtype=object)
     if label is True:
         pick = np.flatnonzero(sig)
     elif label is False:

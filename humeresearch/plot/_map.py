@@ -51,6 +51,23 @@ def _axis_label(column: str, coords_cols: list[str], explained: np.ndarray | Non
     return f"{column} ({share:.1f}% of variance)"
 
 
+def _spread(ax: Axes, texts: list[tuple[Any, float]]) -> None:
+    """Move labels that overlap an earlier (longer-arrow) label up or down, a line at a time."""
+    get = getattr(ax.figure.canvas, "get_renderer", None)
+    if get is None:
+        return
+    renderer = get()
+    placed: list[Any] = []
+    for text, sign in texts:
+        for _ in range(6):
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(p) for p in placed):
+                break
+            step = box.height * 72.0 / ax.figure.dpi + 1.0
+            text.xyann = (text.xyann[0], text.xyann[1] + sign * step)
+        placed.append(text.get_window_extent(renderer))
+
+
 @fill
 def expression_map(
     embedding: Any,
@@ -130,7 +147,7 @@ def expression_map(
     size, alpha = (20, 0.85) if n <= 500 else (7, 0.55) if n <= 5000 else (2, 0.35)
     raster = n > 5000
     if hue is None:
-        ax.scatter(px[ok], py[ok], s=size, color="#1c2b4a", alpha=alpha, lw=0, rasterized=raster)
+        ax.scatter(px[ok], py[ok], s=size, color="#2f4466", alpha=alpha, lw=0, rasterized=raster)
     else:
         hv = coords[hue][ok]
         if pd.api.types.is_numeric_dtype(hv) and hv.nunique() > 10:
@@ -145,8 +162,9 @@ def expression_map(
                       group_palette(lv, palette))  # fmt: skip
             for level in lv:
                 m = (hv == level).to_numpy(dtype=bool, na_value=False)
-                ax.scatter(px[ok][m], py[ok][m], s=size, color=colors[level], alpha=alpha, lw=0,
-                           label=str(level), rasterized=raster)  # fmt: skip
+                ax.scatter(px[ok][m], py[ok][m], s=size, color=colors[level], alpha=alpha,
+                           label=str(level), rasterized=raster, edgecolors="white",
+                           linewidths=0.4 if n <= 500 else 0)  # fmt: skip
             ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
                       markerscale=max(1.0, 20 / size) ** 0.5)  # fmt: skip
     ax.axhline(0, color="0.85", lw=0.7, zorder=0)
@@ -168,6 +186,7 @@ def expression_map(
             reach = np.nanpercentile(np.hypot(px[ok], py[ok]), 95) if n else 1.0
             scale = 0.9 * (reach or 1.0) / np.nanmax(norm[idx])
             colors = expression_colors([labels[i] for i in idx], palette)
+            texts = []
             for i in idx:
                 tip = np.array([lx[i], ly[i]]) * scale
                 c = colors[labels[i]]
@@ -175,11 +194,13 @@ def expression_map(
                                              lw=1.4, shrinkA=0, shrinkB=0, mutation_scale=9,
                                              zorder=4))  # fmt: skip
                 direction = tip / (np.hypot(*tip) or 1.0)
-                ax.annotate(labels[i], xy=tip, xytext=direction * 5, textcoords="offset points",
+                text = ax.annotate(labels[i], xy=tip, xytext=direction * 5, textcoords="offset points",
                             ha="left" if direction[0] > 0.2 else "right" if direction[0] < -0.2
                             else "center", va="bottom" if direction[1] > 0.2 else "top"
                             if direction[1] < -0.2 else "center", fontsize="small",
                             color=darker(c, 0.35), zorder=5)  # fmt: skip
+                texts.append((text, 1.0 if direction[1] >= 0 else -1.0))
+            _spread(ax, texts)
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(_axis_label(x, list(coords.columns), explained))
     ax.set_ylabel(_axis_label(y, list(coords.columns), explained))

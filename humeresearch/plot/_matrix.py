@@ -38,6 +38,7 @@ def choose_cmap(
     center: float | None,
     vmin: float | None,
     vmax: float | None,
+    bad: Any = "0.93",
 ) -> tuple[Colormap, Normalize]:
     """Colour map and limits from the data range.
 
@@ -63,7 +64,7 @@ def choose_cmap(
     hi = hi if vmax is None else float(vmax)
     chosen = cmap if cmap is not None else default
     cm = sns.color_palette(chosen, as_cmap=True) if isinstance(chosen, str) else chosen
-    cm = cm.with_extremes(bad="0.93")
+    cm = cm.with_extremes(bad=bad)
     return cm, Normalize(vmin=lo, vmax=hi)
 
 
@@ -397,7 +398,8 @@ def correlation_matrix(
     elif triangle == "upper":
         values = np.where(np.triu(np.ones_like(values, dtype=bool), 1), values, np.nan)[:-1, 1:]
         rows, cols = labels[:-1], labels[1:]
-    cm, norm = choose_cmap(values, cmap, 0.0, -1.0, 1.0)
+    # the hidden triangle is left blank, not grey like a missing value
+    cm, norm = choose_cmap(values, cmap, 0.0, -1.0, 1.0, bad=(1.0, 1.0, 1.0, 0.0))
     n = len(labels)
     ax = new_axes(ax, figsize, (1.6 + 0.42 * n, 1.0 + 0.36 * n), func)
     show = annot if annot is not None else n <= 15

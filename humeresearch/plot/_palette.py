@@ -54,7 +54,7 @@ SENTIMENT: tuple[str, ...] = (
 
 #: Groups (conditions, models, tracks) are drawn in shades of slate, from light to
 #: dark, so that they are never mistaken for expressions.
-GROUP_LIGHT, GROUP_DARK = "#a9b4c2", "#1c2b4a"
+GROUP_LIGHT, GROUP_DARK = "#93a4bb", "#2f4466"
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +194,7 @@ def group_palette(levels: Iterable[Any], overrides: Mapping[Any, Any] | None = N
     >>> from humeresearch.plot import group_palette
     >>> colours = group_palette(["control", "treatment"])
     >>> [round(c, 3) for c in colours["treatment"]]
-    [0.11, 0.169, 0.29]
+    [0.184, 0.267, 0.4]
     """
     levels = list(dict.fromkeys(levels))
     light, dark = np.array(to_rgb(GROUP_LIGHT)), np.array(to_rgb(GROUP_DARK))

@@ -118,7 +118,7 @@ def radar(
         ax = fig.add_subplot(projection="polar")
     elif getattr(ax, "name", "") != "polar":
         raise ValueError(f"{FUNC}: ax must be a polar Axes (projection='polar')")
-    colors = group_palette(groups, palette) if by is not None else {"all": "#1c2b4a"}
+    colors = group_palette(groups, palette) if by is not None else {"all": "#2f4466"}
     n = len(chosen)
     theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
     closed = np.append(theta, theta[0])

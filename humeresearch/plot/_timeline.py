@@ -13,6 +13,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from humeresearch._contract import KEYS
@@ -392,6 +393,8 @@ def timeline(
         pad = 0.06 * (top - ybottom[model])
         room = 1.55 if lane in words else 1.0
         lane_ax.set_ylim(ybottom[model], ybottom[model] + (top - ybottom[model] + pad) * room)
+        ticks = MaxNLocator(nbins=3).tick_values(ybottom[model], top)
+        lane_ax.set_yticks(ticks[(ticks >= ybottom[model]) & (ticks <= top + pad)])
         lane_ax.set_xlim(*xlim)
         show_track = tracks_per_model[model] > 1 or track not in ("unknown", "")
         label = f"{model}\n{track}" if show_track else model

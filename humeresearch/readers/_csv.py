@@ -101,9 +101,7 @@ def sniff_csv(prefix: bytes) -> bool:
     return model_from_header(header_of(head)) is not None
 
 
-def _score_families(
-    model: str, headers: list[str], name: str, where: str
-) -> list[tuple[str, str]]:
+def _score_families(model: str, headers: list[str], name: str, where: str) -> list[tuple[str, str]]:
     known = families("v0", model)
     member = {n: fam for fam, names in known.items() for n in names}
     out: list[tuple[str, str]] = []
@@ -218,9 +216,7 @@ def read_csv_bytes(
     seen: dict[str, int] = {}
     for j, h in enumerate(header, start=1):
         if h in seen:
-            raise FormatError(
-                name, _place(where, 1, j, h), f"column name repeats column {seen[h]}"
-            )
+            raise FormatError(name, _place(where, 1, j, h), f"column name repeats column {seen[h]}")
         seen[h] = j
     if "Id" not in seen:
         raise FormatError(name, _place(where, 1), "no 'Id' column (not a Hume artifacts CSV)")

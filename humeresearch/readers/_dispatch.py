@@ -184,7 +184,9 @@ def read_many(
             )
             if errors == "raise":
                 raise ContractError(f"{os.fspath(unit)}: {reason}")
-            failed.append(_Failure(os.fspath(unit), "ContractError", f"{os.fspath(unit)}: {reason}"))
+            failed.append(
+                _Failure(os.fspath(unit), "ContractError", f"{os.fspath(unit)}: {reason}")
+            )
             continue
         seen.update(dict.fromkeys(keys, os.fspath(unit)))
         parts.append(outcome)

@@ -61,9 +61,10 @@ def read_sdk(inp: Input, builder: Builder, **options: Any) -> dict[str, Any]:
     if fmt is None or fmt.name == "sdk":
         known = ", ".join(sorted(f for f in FORMATS if f != "sdk"))
         raise FormatError(
-            inp.name, "", f"SDK object of type {type(inp.obj).__name__} dumps to no known format "
-            f"({known})"
-        )  # fmt: skip
+            inp.name,
+            "",
+            f"SDK object of type {type(inp.obj).__name__} dumps to no known format ({known})",
+        )
     extra = fmt.read(inner, builder, **options) or {}
     inp._sha = inner.sha256  # provenance hashes the dumped data, not the object's repr
     return {**extra, "dumped_format": fmt.name, "sdk_type": _type_name(inp.obj)}

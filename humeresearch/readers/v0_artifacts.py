@@ -176,10 +176,15 @@ def _read_members(
             model, src, fil = _loose(label, source, file)
         models.append(
             read_csv_bytes(
-                builder, data, name=name, where=f"member {label!r}", source=src, file=fil,
+                builder,
+                data,
+                name=name,
+                where=f"member {label!r}",
+                source=src,
+                file=fil,
                 model=model,
             )
-        )  # fmt: skip
+        )
     extra: dict[str, Any] = {"csv_members": [c[3] for c in sorted(csvs, key=lambda c: c[0])]}
     if names.names:
         extra["sources"] = names.names
@@ -264,8 +269,9 @@ def read_loose_csv(inp: Input, builder: Builder, **options: Any) -> dict[str, An
         model, src, fil = None, source or "csv", file or source or "csv"
     else:
         model, src, fil = _loose(label, source, file)
-    model = read_csv_bytes(builder, inp.data, name=inp.name, where="", source=src, file=fil,
-                           model=model)  # fmt: skip
+    model = read_csv_bytes(
+        builder, inp.data, name=inp.name, where="", source=src, file=fil, model=model
+    )
     return {"model": model}
 
 

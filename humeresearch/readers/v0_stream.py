@@ -125,7 +125,9 @@ def _decode_predictions(name: str, items: Any, where: str) -> list[Prediction]:
         raise format_error(name, exc, obj=items, prefix=where) from None
     for k, p in enumerate(preds):  # stream frames are floats: they must be whole numbers
         if isinstance(p.frame, float) and not p.frame.is_integer():
-            raise FormatError(name, f"{where}[{k}].frame", f"expected a whole frame number, got {p.frame}")
+            raise FormatError(
+                name, f"{where}[{k}].frame", f"expected a whole frame number, got {p.frame}"
+            )
     return preds
 
 

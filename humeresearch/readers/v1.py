@@ -90,7 +90,9 @@ def read_response(
 ) -> dict[str, Any]:
     """Add one file response (audio or video) to ``builder``; return its provenance."""
     if response.get("type") == "error":
-        builder.error(source, source, "file", str(response.get("message", "")), response.get("code"))
+        builder.error(
+            source, source, "file", str(response.get("message", "")), response.get("code")
+        )
         return {k: response.get(k) for k in ("request_id", "code") if response.get(k) is not None}
     items = response.get("measurements")
     if not isinstance(items, list):
@@ -144,6 +146,10 @@ def read_log(
 
     for msg, path in zip(messages, paths, strict=True):
         kind = msg.get("type")
+        if kind not in _REALTIME:  # unknown types: counted on the session they came in
+            target = current or (sessions[-1] if sessions else new_session(None))
+            target["ignored"][str(kind)] += 1
+            continue
         if kind == "session.created" or current is None:
             current = new_session(msg.get("session_id") if kind == "session.created" else None)
         rest = {k: v for k, v in msg.items() if k != "type"}
@@ -167,12 +173,12 @@ def read_log(
             if msg.get("retryable") is True:
                 text += " [retryable]"
             code = msg.get("code")
-            builder.error(source, current["file"], "stream", text, None if code is None else str(code))
+            builder.error(
+                source, current["file"], "stream", text, None if code is None else str(code)
+            )
         elif kind == "session.closed":
             current["closed"] = rest
             current = None
-        else:
-            current["ignored"][str(kind)] += 1
     records = []
     for s in sessions:
         add_audio(builder, s["audio"], name=name, source=source, file=s["file"])
@@ -198,13 +204,15 @@ def read_v1(inp: Input, builder: Builder, **options: Any) -> dict[str, Any]:
     base = stream_name(inp, options.get("source"), "")
     if len(messages) == 1:
         source = base or str(messages[0].get("run_id") or "response")
-        return read_response(inp.name, messages[0], paths[0], builder, source=source,
-                             options=options)  # fmt: skip
+        return read_response(
+            inp.name, messages[0], paths[0], builder, source=source, options=options
+        )
     responses = []
     for k, (msg, path) in enumerate(zip(messages, paths, strict=True)):
         source = f"{base or 'response'}:{k}" if not msg.get("run_id") else str(msg["run_id"])
-        responses.append(read_response(inp.name, msg, path, builder, source=source,
-                                       options=options))  # fmt: skip
+        responses.append(
+            read_response(inp.name, msg, path, builder, source=source, options=options)
+        )
     return {"responses": responses}
 
 

@@ -26,7 +26,9 @@ def prosody_long() -> pd.DataFrame:
 def prosody_spans(prosody_long: pd.DataFrame) -> pd.DataFrame:
     """The spans table of ``prosody_long``."""
     rows = prosody_long.drop_duplicates(KEYS)[[*KEYS, "begin", "end"]]
-    return spans_table(rows.astype({c: str for c in ("source", "file", "model", "track")}).to_dict("records"))
+    return spans_table(
+        rows.astype({c: str for c in ("source", "file", "model", "track")}).to_dict("records")
+    )
 
 
 @pytest.fixture
@@ -52,11 +54,31 @@ def tiny_long() -> pd.DataFrame:
     rows = []
     for i, (t, joy) in enumerate([(0.0, 0.2), (0.5, 0.4), (1.0, 0.9)]):
         rows.append(
-            dict(source="a", file="a", model="face", track="face_0", span_id=i, begin=t,
-                 end=t, family="emotion", name="Joy", score=joy)
+            dict(
+                source="a",
+                file="a",
+                model="face",
+                track="face_0",
+                span_id=i,
+                begin=t,
+                end=t,
+                family="emotion",
+                name="Joy",
+                score=joy,
+            )
         )
     rows.append(
-        dict(source="a", file="a", model="prosody", track="spk_0", span_id=0, begin=0.0,
-             end=1.0, family="emotion", name="Joy", score=0.7)
+        dict(
+            source="a",
+            file="a",
+            model="prosody",
+            track="spk_0",
+            span_id=0,
+            begin=0.0,
+            end=1.0,
+            family="emotion",
+            name="Joy",
+            score=0.7,
+        )
     )
     return long_table(rows)

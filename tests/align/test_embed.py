@@ -67,7 +67,7 @@ def test_embed_per_group_and_errors(face_long):
         hr.embed(face_long, method="tsne")
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(["mean", "sum", "max"]))
 def test_composite_matches_loops(data, how):
     spans = data.draw(span_lists("face", max_spans=8))
@@ -96,7 +96,8 @@ def test_composite_matches_loops(data, how):
             if values:
                 expected[(*key, name)] = (agg(values), len(values))
     got = {
-        (*(r[k] for k in KEYS), r["name"]): (r["score"], r["n_names"]) for r in out.to_dict("records")
+        (*(r[k] for k in KEYS), r["name"]): (r["score"], r["n_names"])
+        for r in out.to_dict("records")
     }
     assert set(got) == set(expected)
     for key, (value, n) in expected.items():

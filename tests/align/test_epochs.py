@@ -44,7 +44,7 @@ def problems(draw):
     return rows, events
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.booleans())
 def test_epochs_match_brute_force(problem, use_window):
     rows, events = problem
@@ -56,15 +56,25 @@ def test_epochs_match_brute_force(problem, use_window):
         out = hr.epochs(data, table)
     expected = []
     for i, ev in enumerate(events):
-        wb, we = (ev["onset"] - 0.5, ev["onset"] + 1.0) if use_window else (
-            ev["onset"],
-            ev["onset"] + ev["duration"],
+        wb, we = (
+            (ev["onset"] - 0.5, ev["onset"] + 1.0)
+            if use_window
+            else (
+                ev["onset"],
+                ev["onset"] + ev["duration"],
+            )
         )
         for r in rows:
             if r["source"] == ev["source"] and meets(r["begin"], r["end"], wb, we):
                 expected.append(
-                    (i, *(r[k] for k in KEYS), r["name"], r["begin"] - ev["onset"], ev["label"],
-                     ev["trial"])
+                    (
+                        i,
+                        *(r[k] for k in KEYS),
+                        r["name"],
+                        r["begin"] - ev["onset"],
+                        ev["label"],
+                        ev["trial"],
+                    )
                 )
     got = [
         (r["event"], *(r[k] for k in KEYS), r["name"], r["time"], r["label"], r["trial"])
@@ -77,8 +87,18 @@ def test_epochs_match_brute_force(problem, use_window):
 
 def test_epochs_by_file_and_columns():
     rows = [
-        dict(source="s", file=f, model="face", track="face_0", span_id=i, begin=t, end=t,
-             family="emotion", name="Joy", score=0.1 * i)
+        dict(
+            source="s",
+            file=f,
+            model="face",
+            track="face_0",
+            span_id=i,
+            begin=t,
+            end=t,
+            family="emotion",
+            name="Joy",
+            score=0.1 * i,
+        )
         for f in ("x.mp4", "y.mp4")
         for i, t in enumerate([0.0, 1.0, 2.0])
     ]

@@ -34,7 +34,7 @@ def ranked(items, k):
     return sorted(items, key=lambda x: (-x[1], x[0]))[:k]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.integers(1, 3))
 def test_top_k_and_dominant_per_span(rows, k):
     data = long_table(rows)
@@ -57,7 +57,10 @@ def test_top_k_and_dominant_per_span(rows, k):
         if best:
             margin = best[0][1] - best[1][1] if len(best) > 1 else math.nan
             expected_dom[key] = (best[0][0], best[0][1], margin)
-    got_dom = {tuple(r[c] for c in KEYS): (r["name"], r["score"], r["margin"]) for r in dom.to_dict("records")}
+    got_dom = {
+        tuple(r[c] for c in KEYS): (r["name"], r["score"], r["margin"])
+        for r in dom.to_dict("records")
+    }
     assert set(got_dom) == set(expected_dom)
     for key, (name, score, margin) in expected_dom.items():
         assert got_dom[key][:2] == (name, score)
@@ -111,7 +114,7 @@ def reference_smooth(rows, width, center):
     return out
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.sampled_from([0.5, 1.0, 2.5]), st.booleans())
 def test_smooth_matches_brute_force(rows, width, center):
     data = long_table(rows)

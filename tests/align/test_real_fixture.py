@@ -25,11 +25,10 @@ FIXTURE = (
 )
 NAMES = ("Joy", "Calmness", "Interest", "Awkwardness")
 
-pytestmark = pytest.mark.skipif(not FIXTURE.exists(), reason="shared fixtures not present")
-
 
 @pytest.fixture(scope="module")
-def raw():
+def raw(fixtures):
+    # ``fixtures`` (tests/conftest.py) fails loudly when ../shared is missing
     doc = json.loads(FIXTURE.read_text())
     models = doc[0]["results"]["predictions"][0]["models"]
     out = {}
@@ -42,14 +41,21 @@ def raw():
                 else:
                     begin, end = float(p["time"]["begin"]), float(p["time"]["end"])
                 scores = {e["name"]: e["score"] for e in p["emotions"]}
-                spans.append({"track": group["id"], "span_id": i, "begin": begin, "end": end,
-                              "scores": scores})
+                spans.append(
+                    {
+                        "track": group["id"],
+                        "span_id": i,
+                        "begin": begin,
+                        "end": end,
+                        "scores": scores,
+                    }
+                )
         out[model] = spans
     return out
 
 
 @pytest.fixture(scope="module")
-def measurements():
+def measurements(fixtures):
     return hr.read(str(FIXTURE))
 
 
@@ -64,7 +70,8 @@ def test_face_frames_onto_utterances(raw, measurements):
     for u in raw["prosody"]:
         for face in ("face_0", "face_1"):
             frames = [
-                f for f in raw["face"]
+                f
+                for f in raw["face"]
                 if f["track"] == face
                 and (u["begin"] <= f["begin"] < u["end"] or (f["begin"] == u["end"] == last_end))
             ]
@@ -84,6 +91,18 @@ def test_face_frames_onto_utterances(raw, measurements):
 
     # per speaker and face: utterance means weighted by utterance duration
     summary = hr.summarize(aligned, by=["track", "from_track"], stats=["mean", "count"])
+    with pytest.raises(ValueError, match="mixes from_track"):
+        hr.summarize(aligned, by=["track"])
+    default = hr.summarize(aligned)
+    assert list(default.columns[:6]) == [
+        "source",
+        "file",
+        "model",
+        "track",
+        "from_model",
+        "from_track",
+    ]
+    assert len(default) == len(summary) // 2
     for speaker in ("spk_0", "spk_1"):
         for face in ("face_0", "face_1"):
             for name in NAMES:
@@ -94,7 +113,8 @@ def test_face_frames_onto_utterances(raw, measurements):
                 ]
                 mean = sum(w * v for w, v in items) / sum(w for w, _ in items)
                 rows = summary[
-                    (summary["track"] == speaker) & (summary["from_track"] == face)
+                    (summary["track"] == speaker)
+                    & (summary["from_track"] == face)
                     & (summary["name"] == name)
                 ].set_index("stat")["value"]
                 assert rows["mean"] == pytest.approx(mean, rel=1e-12)
@@ -107,14 +127,14 @@ def test_sentences_onto_utterances_and_speaker_means(raw, measurements):
     aligned = hr.align(long[long["model"] == "language"], utterances)
     for u in raw["prosody"]:
         parts = [
-            (min(s["end"], u["end"]) - max(s["begin"], u["begin"]), s)
-            for s in raw["language"]
+            (min(s["end"], u["end"]) - max(s["begin"], u["begin"]), s) for s in raw["language"]
         ]
         parts = [(w, s) for w, s in parts if w > 0]
         for name in NAMES:
             mean = sum(w * s["scores"][name] for w, s in parts) / sum(w for w, _ in parts)
             row = aligned[
-                (aligned["track"] == u["track"]) & (aligned["span_id"] == u["span_id"])
+                (aligned["track"] == u["track"])
+                & (aligned["span_id"] == u["span_id"])
                 & (aligned["name"] == name)
             ]
             assert row["score"].item() == pytest.approx(mean, rel=1e-12)

@@ -6,7 +6,6 @@ import math
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -92,7 +91,7 @@ def problems(draw):
     return rows, step, window, origin
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_resample_matches_brute_force(problem):
     rows, step, window, origin = problem
@@ -129,8 +128,18 @@ def test_resample_matches_brute_force(problem):
 
 def test_hand_computed_overlap_weights():
     rows = [
-        dict(source="a", file="a", model="prosody", track="s", span_id=i, begin=b, end=e,
-             family="emotion", name="Joy", score=v)
+        dict(
+            source="a",
+            file="a",
+            model="prosody",
+            track="s",
+            span_id=i,
+            begin=b,
+            end=e,
+            family="emotion",
+            name="Joy",
+            score=v,
+        )
         for i, (b, e, v) in enumerate([(0.2, 0.7, 0.4), (0.7, 1.6, 0.8)])
     ]
     out = hr.resample(long_table(rows), 0.5)
@@ -143,8 +152,18 @@ def test_hand_computed_overlap_weights():
 @pytest.mark.parametrize("fill", [0.5, "ffill", "bfill", "interpolate"])
 def test_fill_matches_pandas(fill):
     rows = [
-        dict(source="a", file="a", model="face", track="f", span_id=i, begin=t, end=t,
-             family="emotion", name=n, score=v)
+        dict(
+            source="a",
+            file="a",
+            model="face",
+            track="f",
+            span_id=i,
+            begin=t,
+            end=t,
+            family="emotion",
+            name=n,
+            score=v,
+        )
         for i, (t, v) in enumerate([(0.1, 0.2), (1.1, 0.6), (3.2, 1.0), (4.4, 0.0)])
         for n in (["Joy", "Calmness"] if i != 2 else ["Joy"])
     ]
@@ -166,8 +185,18 @@ def test_fill_matches_pandas(fill):
 
 def test_granularity_is_never_mixed():
     rows = [
-        dict(source="a", file="a", model="language", track="u", span_id=i, begin=b, end=e,
-             family="emotion", name="Joy", score=0.5)
+        dict(
+            source="a",
+            file="a",
+            model="language",
+            track="u",
+            span_id=i,
+            begin=b,
+            end=e,
+            family="emotion",
+            name="Joy",
+            score=0.5,
+        )
         for i, (b, e) in enumerate([(0.0, 0.5), (0.5, 1.0), (0.0, 1.0)])
     ]
     data = long_table(rows).assign(granularity=["word", "word", "sentence"])

@@ -24,7 +24,9 @@ def reference(rows, by, threshold):
     out = {}
     for key, members in groups.items():
         valid = [r for r in members if not math.isnan(r["score"])]
-        strong = [r for r in valid if math.isfinite(r["end"] - r["begin"]) and r["end"] > r["begin"]]
+        strong = [
+            r for r in valid if math.isfinite(r["end"] - r["begin"]) and r["end"] > r["begin"]
+        ]
         used = strong if strong else [r for r in valid if r not in strong]
         x = np.array([r["score"] for r in used])
         w = np.array([r["end"] - r["begin"] for r in used]) if strong else np.ones(len(used))
@@ -46,9 +48,9 @@ def reference(rows, by, threshold):
                 series = {}
                 for r in used:
                     if math.isfinite(r["begin"]):
-                        series.setdefault((r["source"], r["file"], r["model"], r["track"]), []).append(
-                            (r["begin"], r["score"])
-                        )
+                        series.setdefault(
+                            (r["source"], r["file"], r["model"], r["track"]), []
+                        ).append((r["begin"], r["score"]))
                 if series:
                     area = 0.0
                     for raw in series.values():
@@ -75,13 +77,18 @@ def problems(draw):
     rows = draw(long_rows(spans))
     by = draw(
         st.sampled_from(
-            [("source", "file", "model", "track"), ("model",), ("source", "model"), ("model", "track")]
+            [
+                ("source", "file", "model", "track"),
+                ("model",),
+                ("source", "model"),
+                ("model", "track"),
+            ]
         )
     )
     return rows, by
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_summarize_matches_brute_force(problem):
     rows, by = problem
@@ -106,8 +113,18 @@ def test_summarize_matches_brute_force(problem):
 
 def test_duration_weighting_by_hand():
     rows = [
-        dict(source="a", file="a", model="prosody", track="s", span_id=i, begin=b, end=e,
-             family="emotion", name="Joy", score=v)
+        dict(
+            source="a",
+            file="a",
+            model="prosody",
+            track="s",
+            span_id=i,
+            begin=b,
+            end=e,
+            family="emotion",
+            name="Joy",
+            score=v,
+        )
         for i, (b, e, v) in enumerate([(0.0, 9.0, 0.1), (9.0, 10.0, 0.9)])
     ]
     out = hr.summarize(long_table(rows), stats=["mean", "frac_above", "auc"], threshold=0.5)
@@ -122,7 +139,9 @@ def test_wide_output(face_long):
     assert list(wide.columns) == ["source", "file", "model", "track", "stat", *names]
     for r in tidy.to_dict("records"):
         row = wide[
-            (wide["source"] == r["source"]) & (wide["track"] == r["track"]) & (wide["stat"] == r["stat"])
+            (wide["source"] == r["source"])
+            & (wide["track"] == r["track"])
+            & (wide["stat"] == r["stat"])
         ]
         assert row[r["name"]].item() == r["value"]
     assert len(wide) == 2 * 4
@@ -147,8 +166,10 @@ def test_summarize_after_annotate_and_empty(face_long):
     meta = pd.DataFrame({"source": ["rec0.mp4", "rec1.mp4"], "condition": ["x", "y"]})
     out = hr.summarize(hr.annotate(face_long, meta), by=["condition", "model"])
     for r in out.to_dict("records"):
-        sel = face_long[(face_long["source"] == ("rec0.mp4" if r["condition"] == "x" else "rec1.mp4"))
-                        & (face_long["name"] == r["name"])]
+        sel = face_long[
+            (face_long["source"] == ("rec0.mp4" if r["condition"] == "x" else "rec1.mp4"))
+            & (face_long["name"] == r["name"])
+        ]
         assert r["value"] == pytest.approx(sel["score"].mean())
     empty = hr.summarize(face_long.iloc[:0])
     assert len(empty) == 0 and "value" in empty.columns

@@ -48,7 +48,9 @@ def test_unpacked_folder_equals_zip_and_lists_crops(real, tmp_path):
     assert_same_measurements(hr.read(real / "interreviewer_artifacts.zip"), folder)
     record = folder.provenance["inputs"][0]
     assert record["format"] == "v0-artifacts"
-    assert record["face_crops"] == ["file-0-bad_interview.mp4/faces/bad_interview.mp4/face_0/frame=8.png"]
+    assert record["face_crops"] == [
+        "file-0-bad_interview.mp4/faces/bad_interview.mp4/face_0/frame=8.png"
+    ]
     assert len(folder.errors()) == 0
     # the csv folder of one source, read file by file, gives the same tables
     inner = hr.read(tmp_path / "job" / "file-0-bad_interview.mp4")
@@ -60,7 +62,9 @@ def test_zip_with_crops_lists_them(real):
         members = {n: z.read(n) for n in z.namelist()}
     members["file-0-webcam.png/faces/webcam.png/face_0/frame=0.png"] = b"\x89PNG"
     m = hr.read(zip_bytes(members))
-    assert m.provenance["inputs"][0]["face_crops"] == ["file-0-webcam.png/faces/webcam.png/face_0/frame=0.png"]
+    assert m.provenance["inputs"][0]["face_crops"] == [
+        "file-0-webcam.png/faces/webcam.png/face_0/frame=0.png"
+    ]
     assert len(m) == 1
 
 
@@ -118,8 +122,21 @@ def test_loose_csv_without_json(real, csv_name, model, n_rows, tracks):
     assert spans["track"].value_counts().to_dict() == tracks
     assert set(spans["source"]) == {"interviewiq_img4647"}
     header, rows = _independent_rows(real / csv_name)
-    fixed = {"Id", "Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight",
-             "Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence"}  # fmt: skip
+    fixed = {
+        "Id",
+        "Frame",
+        "Time",
+        "Probability",
+        "FaceX0",
+        "FaceY0",
+        "FaceWidth",
+        "FaceHeight",
+        "Text",
+        "BeginTime",
+        "EndTime",
+        "Confidence",
+        "SpeakerConfidence",
+    }
     cells = [(r[0], h, float(v)) for r in rows for h, v in zip(header, r) if h not in fixed and v]
     long = m.long()
     assert len(long) == len(cells)  # empty FACS/description cells give no rows
@@ -129,9 +146,21 @@ def test_loose_csv_without_json(real, csv_name, model, n_rows, tracks):
 
 def test_csv_rows_regrouped_per_id_keeping_order():
     e = list(voc.V0_EMOTIONS_CSV_ORDER[:3])
-    header = ["Id", "Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight", *e]
+    header = [
+        "Id",
+        "Frame",
+        "Time",
+        "Probability",
+        "FaceX0",
+        "FaceY0",
+        "FaceWidth",
+        "FaceHeight",
+        *e,
+    ]
     ids = ["face_1", "face_0", "face_1", "face_2", "face_0", "face_1"]
-    rows = [[g, 10 * k, k / 3, 0.99, 1.0, 2.0, 3.0, 4.0, 0.1 * k, 0.2, 0.3] for k, g in enumerate(ids)]
+    rows = [
+        [g, 10 * k, k / 3, 0.99, 1.0, 2.0, 3.0, 4.0, 0.1 * k, 0.2, 0.3] for k, g in enumerate(ids)
+    ]
     m = hr.read(csv_bytes(header, rows))
     spans = m.spans()
     for track in set(ids):
@@ -144,8 +173,10 @@ def test_csv_rows_regrouped_per_id_keeping_order():
 
 def test_empty_cells_are_missing_not_zero():
     header = ["Id", "Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence", "Joy", "Awe"]
-    rows = [["unknown", "hi, there", 0.0, 1.0, None, None, 0.5, None],
-            ["unknown", None, 1.0, 2.0, 0.9, None, None, None]]  # fmt: skip
+    rows = [
+        ["unknown", "hi, there", 0.0, 1.0, None, None, 0.5, None],
+        ["unknown", None, 1.0, 2.0, 0.9, None, None, None],
+    ]
     m = hr.read(csv_bytes(header, rows))
     long = m.long()
     assert long[["span_id", "name", "score"]].values.tolist() == [[0, "Joy", 0.5]]
@@ -159,13 +190,30 @@ def test_empty_cells_are_missing_not_zero():
 
 
 def test_unknown_column_kept_with_family_of_neighbour_and_warning():
-    header = ["Id", "Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight",
-              "Joy", "Brand New", "AU4 Brow Lowerer", "AU99 Future"]  # fmt: skip
+    header = [
+        "Id",
+        "Frame",
+        "Time",
+        "Probability",
+        "FaceX0",
+        "FaceY0",
+        "FaceWidth",
+        "FaceHeight",
+        "Joy",
+        "Brand New",
+        "AU4 Brow Lowerer",
+        "AU99 Future",
+    ]
     rows = [["face_0", 0, 0.0, 0.9, 1.0, 1.0, 1.0, 1.0, 0.1, 0.2, 0.3, 0.4]]
     with pytest.warns(UserWarning, match="Brand New"):
         m = hr.read(csv_bytes(header, rows))
     got = dict(zip(m.long()["name"].astype(str), m.long()["family"].astype(str)))
-    assert got == {"Joy": "emotion", "Brand New": "emotion", "AU4 Brow Lowerer": "facs", "AU99 Future": "facs"}
+    assert got == {
+        "Joy": "emotion",
+        "Brand New": "emotion",
+        "AU4 Brow Lowerer": "facs",
+        "AU99 Future": "facs",
+    }
 
 
 def test_model_from_header_and_from_name(tmp_path):
@@ -174,7 +222,9 @@ def test_model_from_header_and_from_name(tmp_path):
     assert hr.read(data).spans()["model"].tolist() == ["burst"]
     (tmp_path / "session3-burst.csv").write_bytes(data)
     m = hr.read(tmp_path / "session3-burst.csv")
-    assert m.spans()[["source", "file", "model"]].values.tolist() == [["session3", "session3", "burst"]]
+    assert m.spans()[["source", "file", "model"]].values.tolist() == [
+        ["session3", "session3", "burst"]
+    ]
     fam = dict(zip(m.long()["name"].astype(str), m.long()["family"].astype(str)))
     assert fam == {"Joy": "emotion", "Giggle": "description"}
 
@@ -199,14 +249,21 @@ def test_bad_cells_name_row_and_column(real, edit, where):
     assert where in str(info.value)
     # inside a zip, the member is named too
     member = "url-0-a.mp4/csv/a.mp4/face.csv"
-    with pytest.raises(hr.FormatError, match=f"member '{member}', " + where.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        hr.FormatError, match=f"member '{member}', " + where.replace("(", r"\(").replace(")", r"\)")
+    ):
         hr.read(zip_bytes({member: buf.getvalue().encode()}))
 
 
 @pytest.mark.parametrize(
     "member",
-    ["../evil/face.csv", "/abs/url-0-a/csv/a/face.csv", "url-0-a\\csv\\a\\face.csv",
-     "C:/url-0-a/csv/a/face.csv", "url-0-a/csv/../../face.csv"],  # fmt: skip
+    [
+        "../evil/face.csv",
+        "/abs/url-0-a/csv/a/face.csv",
+        "url-0-a\\csv\\a\\face.csv",
+        "C:/url-0-a/csv/a/face.csv",
+        "url-0-a/csv/../../face.csv",
+    ],
 )
 def test_unsafe_member_names_refused(member):
     data = zip_bytes({member: b"Id,Joy\r\nunknown,0.5\r\n"})
@@ -234,20 +291,36 @@ def test_zip_without_csv_and_broken_zip():
 
 
 def test_repeated_basenames_get_suffixes():
-    data = csv_bytes(["Id", "Text", "BeginTime", "EndTime", "Joy"], [["unknown", "x", 0.0, 1.0, 0.5]])
-    z = zip_bytes({"url-0-a.mp4/csv/a.mp4/prosody.csv": data, "url-1-a.mp4/csv/a.mp4/prosody.csv": data})
+    data = csv_bytes(
+        ["Id", "Text", "BeginTime", "EndTime", "Joy"], [["unknown", "x", 0.0, 1.0, 0.5]]
+    )
+    z = zip_bytes(
+        {"url-0-a.mp4/csv/a.mp4/prosody.csv": data, "url-1-a.mp4/csv/a.mp4/prosody.csv": data}
+    )
     assert sorted(hr.read(z).spans()["source"]) == ["a.mp4", "a.mp4#1"]
 
 
 # -- property: every non-empty score cell appears exactly once in the long table ------------
 
 _E = list(voc.V0_LANGUAGE_EMOTIONS_CSV_ORDER[:4])
-_LANG = ["Id", "Text", "BeginPosition", "EndPosition", "BeginTime", "EndTime", "Confidence",
-         "SpeakerConfidence", *_E, "1", "2", "toxic"]  # fmt: skip
+_LANG = [
+    "Id",
+    "Text",
+    "BeginPosition",
+    "EndPosition",
+    "BeginTime",
+    "EndTime",
+    "Confidence",
+    "SpeakerConfidence",
+    *_E,
+    "1",
+    "2",
+    "toxic",
+]
 cell = st.one_of(st.none(), st.floats(0, 1, allow_nan=False))
 row = st.tuples(
     st.sampled_from(["unknown", "spk_0", "spk_1"]),
-    st.one_of(st.none(), st.text("ab ,\"\n", max_size=6)),
+    st.one_of(st.none(), st.text('ab ,"\n', max_size=6)),
     st.integers(0, 99),
     st.lists(cell, min_size=len(_LANG) - 6, max_size=len(_LANG) - 6),
 )
@@ -267,11 +340,19 @@ def test_every_cell_once(rows):
             if v is not None:
                 expected[(r[0], k, h)] = v
     long = m.long()
-    got = {(t, s, n): v for t, s, n, v in zip(long["track"].astype(str), long["span_id"],
-                                               long["name"].astype(str), long["score"])}  # fmt: skip
+    got = {
+        (t, s, n): v
+        for t, s, n, v in zip(
+            long["track"].astype(str), long["span_id"], long["name"].astype(str), long["score"]
+        )
+    }
     assert len(long) == len(expected)
     assert got == expected
     families = dict(zip(long["name"].astype(str), long["family"].astype(str)))
-    assert all(families[n] == ("emotion" if n in _E else "toxicity" if n == "toxic" else "sentiment")
-               for n in families)  # fmt: skip
-    assert m.spans()["char_begin"].tolist() == [r[2] for r in sorted(body, key=lambda r: list(order).index(r[0]))]
+    assert all(
+        families[n] == ("emotion" if n in _E else "toxicity" if n == "toxic" else "sentiment")
+        for n in families
+    )
+    assert m.spans()["char_begin"].tolist() == [
+        r[2] for r in sorted(body, key=lambda r: list(order).index(r[0]))
+    ]

@@ -16,8 +16,13 @@ from humeresearch._contract import validate
 
 from .v0_strategies import burst_prediction, face_prediction, language_prediction, score_list
 
-FAMILY = {"emotions": "emotion", "facs": "facs", "descriptions": "description",
-          "sentiment": "sentiment", "toxicity": "toxicity"}  # fmt: skip
+FAMILY = {
+    "emotions": "emotion",
+    "facs": "facs",
+    "descriptions": "description",
+    "sentiment": "sentiment",
+    "toxicity": "toxicity",
+}
 
 
 def test_real_stream_sample(real):
@@ -41,14 +46,24 @@ def test_real_stream_sample(real):
 
 
 def _messages():
-    face = {"frame": 0, "time": None, "bbox": {"x": 1, "y": 2, "w": 3, "h": 4}, "prob": 0.9,
-            "face_id": "0", "emotions": [{"name": "Joy", "score": 0.5}]}  # fmt: skip
+    face = {
+        "frame": 0,
+        "time": None,
+        "bbox": {"x": 1, "y": 2, "w": 3, "h": 4},
+        "prob": 0.9,
+        "face_id": "0",
+        "emotions": [{"name": "Joy", "score": 0.5}],
+    }
     prosody = {"time": {"begin": 0.5, "end": 1.5}, "emotions": [{"name": "Awe", "score": 0.25}]}
     return [
         {"payload_id": "p0", "face": {"predictions": [face, {**face, "face_id": "1"}]}},
         {"payload_id": "p1", "error": "prosody on an image", "code": "E0102"},
         {"payload_id": "p2", "face": {"warning": "No faces detected.", "code": "W0103"}},
-        {"payload_id": "p3", "prosody": {"predictions": [prosody]}, "face": {"predictions": [face]}},
+        {
+            "payload_id": "p3",
+            "prosody": {"predictions": [prosody]},
+            "face": {"predictions": [face]},
+        },
         {"job_details": {"job_id": "abc"}},
         {"warning": "something odd", "code": "W0105"},
     ]
@@ -67,9 +82,11 @@ def test_errors_and_warnings_go_to_the_errors_table():
     assert m.provenance["inputs"][0]["job_ids"] == ["abc"]
     s = m.spans()
     assert s[["file", "model", "track", "span_id"]].values.tolist() == [
-        ["p0", "face", "0", 0], ["p0", "face", "1", 0], ["p3", "face", "0", 0],
+        ["p0", "face", "0", 0],
+        ["p0", "face", "1", 0],
+        ["p3", "face", "0", 0],
         ["p3", "prosody", "unknown", 0],
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("form", ["list", "dict"])
@@ -117,7 +134,9 @@ def test_jsonl_array_and_folder_forms(tmp_path):
 
 def test_bad_replies_name_the_place():
     bad = [{"face": {"predictions": [{"frame": 0, "emotions": [{"name": "Joy", "score": "x"}]}]}}]
-    with pytest.raises(hr.FormatError, match=r"\[0\]\.face\.predictions\[0\]\.emotions\[0\]\.score"):
+    with pytest.raises(
+        hr.FormatError, match=r"\[0\]\.face\.predictions\[0\]\.emotions\[0\]\.score"
+    ):
         hr.read(bad)
     jsonl = b'{"face": {"predictions": []}}\n{"face": oops}\n'
     with pytest.raises(hr.FormatError, match="line 2"):
@@ -130,8 +149,12 @@ def test_bad_replies_name_the_place():
 
 stream_face = face_prediction().flatmap(
     lambda d: st.sampled_from(["0", "1", "unknown", 7]).map(
-        lambda fid: {**{k: v for k, v in d.items() if k != "box"}, "bbox": d["box"],
-                     "face_id": fid, "frame": float(d["frame"])}  # fmt: skip
+        lambda fid: {
+            **{k: v for k, v in d.items() if k != "box"},
+            "bbox": d["box"],
+            "face_id": fid,
+            "frame": float(d["frame"]),
+        }
     )
 )
 stream_language = language_prediction().map(lambda d: {k: v for k, v in d.items() if k != "time"})
@@ -146,8 +169,12 @@ reply = st.fixed_dictionaries(
         "burst": st.lists(burst_prediction(), max_size=2).map(lambda p: {"predictions": p}),
         "language": st.lists(stream_language, max_size=3).map(lambda p: {"predictions": p}),
         "prosody": st.lists(
-            st.fixed_dictionaries({"time": st.just({"begin": 1.0, "end": 2.0}),
-                                   "emotions": score_list(["Joy", "Awe"])}),  # fmt: skip
+            st.fixed_dictionaries(
+                {
+                    "time": st.just({"begin": 1.0, "end": 2.0}),
+                    "emotions": score_list(["Joy", "Awe"]),
+                }
+            ),
             max_size=2,
         ).map(lambda p: {"predictions": p}),
         "error": st.just("boom"),
@@ -159,7 +186,7 @@ reply = st.fixed_dictionaries(
 @given(st.lists(reply, max_size=5), st.booleans())
 def test_generated_replies_every_score_once(msgs, with_offsets):
     offsets = [float(i) for i in range(len(msgs))] if with_offsets else None
-    m = hr.read(orjson.dumps(msgs), offsets=offsets)
+    m = hr.read(json.dumps(msgs).encode(), offsets=offsets, format="v0-stream")
     expected = []
     n_errors = 0
     for i, msg in enumerate(msgs):
@@ -172,8 +199,15 @@ def test_generated_replies_every_score_once(msgs, with_offsets):
                         expected.append((model, track, family, sc["name"], sc["score"], i))
     long = m.long()
     assert len(long) == len(expected)
-    got = sorted(zip(long["model"].astype(str), long["track"].astype(str),
-                     long["family"].astype(str), long["name"].astype(str), long["score"]))  # fmt: skip
+    got = sorted(
+        zip(
+            long["model"].astype(str),
+            long["track"].astype(str),
+            long["family"].astype(str),
+            long["name"].astype(str),
+            long["score"],
+        )
+    )
     assert got == sorted(e[:5] for e in expected)
     assert len(m.errors()) == n_errors
     s = m.spans()

@@ -1,0 +1,143 @@
+"""The figures of the demo report, drawn with :mod:`humeresearch.plot`, saved as PNG."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+DPI = 200
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One rendered figure: its file, PNG bytes, title, caption and natural size."""
+
+    path: Path
+    png: bytes
+    title: str
+    caption: str
+    width_in: float
+
+
+def _render(fig: Any, path: Path, title: str, caption: str) -> Figure:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.05)
+    width = float(fig.get_size_inches()[0])
+    plt.close(fig)
+    png = buf.getvalue()
+    path.write_bytes(png)
+    return Figure(path, png, title, caption, width)
+
+
+def _fig(drawn: Any) -> Any:
+    return drawn if hasattr(drawn, "savefig") else drawn.figure
+
+
+def draw(
+    m: Any,
+    long: pd.DataFrame,
+    comparison: pd.DataFrame,
+    mixed: pd.DataFrame,
+    found: pd.DataFrame,
+    folder: Path,
+) -> dict[str, Figure]:
+    """Draw every figure of the report into ``folder`` and return them by key."""
+    import matplotlib.pyplot as plt
+
+    import humeresearch as hr
+
+    planted = found[found["planted"] != 0]
+    emotions = list(dict.fromkeys(planted.loc[planted["family"] == "emotion", "name"]))
+    treated = sorted(
+        long.loc[long["condition"].astype(str) == "treatment", "source"].astype(str).unique()
+    )
+    out: dict[str, Figure] = {}
+    with hr.plot.style("paper", font_scale=1.1):
+        source = treated[0]
+        fig = hr.plot.timeline(m, source=source, names=emotions, figsize=(8.0, 5.2))
+        out["timeline"] = _render(
+            fig,
+            folder / "timeline.png",
+            f"One recording on one clock: {source}",
+            "Every model of one treatment recording on the recording's clock: face frames "
+            "as lines (3 per second), prosody utterances per speaker, language sentences and "
+            "vocal bursts as segments over their whole extent. Shown: the emotions with a "
+            "planted effect.",
+        )
+
+        subj = _planted_per_subject(long, planted)
+        fig, ax = plt.subplots(figsize=(8.0, 3.4), layout="constrained")
+        hr.plot.distribution(
+            subj,
+            x="label",
+            y="score",
+            hue="condition",
+            subject="participant",
+            kind="violin",
+            family=None,
+            order=list(subj["label"].cat.categories),
+            hue_order=["control", "treatment"],
+            ax=ax,
+        )
+        ax.set_xlabel("")
+        ax.set_ylabel("mean score per participant")
+        ax.tick_params(axis="x", labelrotation=20)
+        out["distribution"] = _render(
+            fig,
+            folder / "distribution.png",
+            "The planted expressions, one value per participant",
+            "Participant means (dots) per condition for every expression with a planted "
+            "effect; the unit of analysis of the statistics is the participant, not the "
+            "frame or span.",
+        )
+
+        shown = comparison.dropna(subset=["p_adj"]).sort_values(["p_adj", "p"]).head(20)
+        ax = hr.plot.forest(shown, values=True)
+        out["forest"] = _render(
+            ax.figure,
+            folder / "forest.png",
+            "Effect sizes of the 20 smallest corrected p-values",
+            "Cohen's d_z (treatment minus control) with 95% CIs, from compare (paired t on "
+            "participant means). Filled markers: significant after Benjamini-Hochberg FDR "
+            f"over all {int(comparison['p_adj'].notna().sum())} expressions.",
+        )
+
+        ax = hr.plot.volcano(comparison, label=True)
+        out["volcano"] = _render(
+            ax.figure,
+            folder / "volcano.png",
+            "Every expression: effect against significance",
+            "Cohen's d_z against -log10 of the BH-corrected p-value for all expressions of "
+            "all models; the dashed line is q = 0.05, significant expressions are labelled.",
+        )
+
+        ax = hr.plot.forest(mixed, term="condition[T.treatment]", values=True)
+        ax.set_xlabel("treatment - control (score units), mixed model")
+        out["mixed"] = _render(
+            ax.figure,
+            folder / "mixed.png",
+            "Mixed models for the top expressions",
+            "Condition effect (treatment minus control, in score units) with 95% Wald CIs "
+            "from one linear mixed model per expression: span-level observations (face "
+            "averaged per utterance, utterances, sentences, bursts) with a random intercept "
+            "per participant.",
+        )
+    return out
+
+
+def _planted_per_subject(long: pd.DataFrame, planted: pd.DataFrame) -> pd.DataFrame:
+    """Long rows of the planted (model, family, name), with a ``label`` "name (model)"."""
+    keys = planted[["model", "family", "name"]].astype(str)
+    rows = long[["model", "family", "name", "participant", "condition", "score"]].astype(
+        {"model": str, "family": str, "name": str, "condition": str}
+    )
+    rows = rows.merge(keys, on=["model", "family", "name"])
+    labels = list(dict.fromkeys(keys["name"] + " (" + keys["model"] + ")"))
+    rows["label"] = pd.Categorical(rows["name"] + " (" + rows["model"] + ")", categories=labels)
+    return rows.sort_values("label", kind="stable").reset_index(drop=True)

@@ -1,0 +1,335 @@
+"""The demo study pipeline: simulate, write v0, read back, align, summarise, test, draw, report."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humeresearch.simulate import Effect
+
+#: the planted effects of the demo study (stated as planted in every output)
+EFFECTS: tuple[Effect, ...] = (
+    Effect("Joy", "treatment", 0.15),
+    Effect("Tiredness", "control", 0.08, model="face"),
+    Effect("Laugh", "treatment", 0.10, model="burst"),
+    Effect("Calmness", "control", 0.05, model="prosody"),
+)
+CONDITIONS: tuple[str, str] = ("control", "treatment")
+MODELS: tuple[str, ...] = ("face", "prosody", "language", "burst")
+STAGES: tuple[str, ...] = (
+    "simulate",
+    "write v0",
+    "read",
+    "align",
+    "summarise",
+    "compare",
+    "mixed",
+    "figures",
+    "tables",
+    "report",
+)
+#: how the mixed models are fitted (Powell first: robust for near-constant scores)
+MIXED_FIT = {"method": ["powell", "lbfgs"]}
+
+
+@dataclass(frozen=True, eq=False)
+class DemoResult:
+    """What :func:`run` produced.
+
+    Attributes
+    ----------
+    out : Path
+        The output folder.
+    report : Path
+        ``out / "report.html"``, self-contained.
+    inputs : dict of str to Path
+        The simulated study as files: ``predictions`` (v0 predictions JSON),
+        ``artifacts`` (v0 artifacts zip), ``design`` (CSV: participant, condition,
+        recording, source), ``truth`` (CSV of the planted effects).
+    tables : dict of str to Path
+        Parquet files in ``out / "tables"``: ``measurements`` (readable with
+        :func:`humeresearch.read_parquet`), ``face_on_utterances``, ``per_participant``,
+        ``compare``, ``mixed``, ``truth_vs_found`` (read with :func:`pandas.read_parquet`).
+    figures : dict of str to Path
+        PNG files in ``out / "figures"`` (the same images the report embeds).
+    comparison, mixed, truth : pandas.DataFrame
+        The outputs of :func:`humeresearch.compare` (A = treatment, B = control) and
+        :func:`humeresearch.mixed`, and the planted truth beside what was found (see
+        :func:`humeresearch.demo._analysis.truth_vs_found`).
+    summary : tuple of str
+        The five summary lines printed by ``humeresearch demo``.
+    timings : dict of str to float
+        Seconds per stage.
+    seconds : float
+        Total wall time.
+    """
+
+    out: Path
+    report: Path
+    inputs: dict[str, Path]
+    tables: dict[str, Path]
+    figures: dict[str, Path]
+    comparison: pd.DataFrame
+    mixed: pd.DataFrame
+    truth: pd.DataFrame
+    summary: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class _Stages:
+    """Times the stages and drives the progress bar (tqdm, on stderr)."""
+
+    def __init__(self, progress: bool) -> None:
+        from tqdm.auto import tqdm
+
+        self.timings: dict[str, float] = {}
+        self.bar = tqdm(
+            total=len(STAGES),
+            disable=not progress,
+            file=sys.stderr,
+            unit="stage",
+            bar_format="humeresearch demo: {desc:<9} {bar:24} {n_fmt}/{total_fmt} [{elapsed}]",
+            leave=False,
+        )
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        self.bar.set_description_str(name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = time.perf_counter() - start
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def run(
+    out: str | os.PathLike[str],
+    *,
+    participants: int = 16,
+    seed: int = 0,
+    progress: bool = True,
+    duration: float = 30.0,
+    effects: Sequence[Effect] = EFFECTS,
+    top: int = 6,
+) -> DemoResult:
+    """Run the demo study end to end and write ``out/report.html`` and the tables.
+
+    Stages: simulate a within-subject study (``participants`` x control/treatment,
+    one recording of ``duration`` seconds each: face, prosody with two speakers,
+    language with sentiment, vocal bursts, with the planted ``effects``); write it
+    as a v0 predictions JSON and a v0 artifacts zip; read both back with
+    :func:`humeresearch.read` (and check they agree); align face to the prosody
+    utterances; summarise per participant, condition and expression; compare
+    treatment with control for every expression (paired t on participant means,
+    Benjamini-Hochberg FDR); fit a mixed model (random intercept per participant,
+    span-level observations) for the ``top`` expressions; draw the figures; write
+    the Parquet tables and the report. Nothing touches the network.
+
+    Parameters
+    ----------
+    out : path
+        Output folder (created; existing demo files in it are overwritten).
+    participants : int, default 16
+        Participants of the simulated study.
+    seed : int, default 0
+        Seed of the simulation (every value changes with it).
+    progress : bool, default True
+        Show a progress bar of the stages on stderr.
+    duration : float, default 30.0
+        Seconds per recording.
+    effects : sequence of humeresearch.simulate.Effect, default EFFECTS
+        The planted effects (conditions ``control`` / ``treatment``).
+    top : int, default 6
+        Expressions (the smallest corrected p-values of ``compare``) that get a mixed model.
+
+    Returns
+    -------
+    DemoResult
+        Paths of the report, inputs, tables and figures, the result tables, the
+        five summary lines and the timings.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> res = run(tempfile.mkdtemp(), participants=4, duration=8.0, progress=False)
+    >>> sorted(res.tables)
+    ['compare', 'face_on_utterances', 'measurements', 'mixed', 'per_participant', 'truth_vs_found']
+    """
+    import humeresearch as hr
+    from humeresearch import simulate
+    from humeresearch.demo import _analysis, _figures, _report
+
+    start = time.perf_counter()
+    out = Path(out)
+    for sub in ("inputs", "tables", "figures"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    stage = _Stages(progress)
+    notes: list[str] = []
+    try:
+        with stage("simulate"):
+            study = simulate.study(
+                participants,
+                CONDITIONS,
+                duration=duration,
+                models=MODELS,
+                effects=tuple(effects),
+                seed=seed,
+            )
+        with stage("write v0"):
+            inputs = _write_inputs(out / "inputs", study)
+        with stage("read"):
+            m = hr.read(inputs["predictions"], progress=False)
+            m_zip = hr.read(inputs["artifacts"], progress=False)
+            agreement = _analysis.same_scores(m.long(), m_zip.long())
+            design = pd.read_csv(inputs["design"], dtype="string")
+            truth = pd.read_csv(inputs["truth"], dtype={"shift": "float64"})
+            meta = design[["source", "participant", "condition"]]
+            long = hr.annotate(m.long(), meta, on="source")
+        with stage("align"):
+            spans = m.spans()
+            utterances = spans[spans["model"] == "prosody"]
+            face = m.long()
+            face = face[face["model"] == "face"]
+            on_utt, unmatched = hr.align(face, utterances, return_unmatched=True)
+            on_utt = hr.annotate(on_utt, meta, on="source")
+            notes.append(
+                f"{len(unmatched)} of {int((spans['model'] == 'face').sum())} face frames fall "
+                "outside every utterance (silence between turns) and are not in the utterance table."
+            )
+        with stage("summarise"):
+            per = hr.summarize(long, by=["participant", "condition", "model"], stats=["mean"])
+            per["condition"] = pd.Categorical(
+                per["condition"].astype(str), categories=list(CONDITIONS[::-1])
+            )
+        with stage("compare"), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cmp = hr.compare(per, dv="value", within="condition", subject="participant")
+            notes += sorted({f"compare: {w.message}" for w in caught})
+        with stage("mixed"):
+            obs = _analysis.observations(long, on_utt)
+            chosen = _analysis.top_expressions(cmp, top)
+            mx = hr.mixed(
+                obs.merge(chosen, on=["model", "family", "name"]),
+                "score ~ condition",
+                groups="participant",
+                fit_kwargs=MIXED_FIT,
+            )
+            found = _analysis.truth_vs_found(truth, cmp, per, high=CONDITIONS[1])
+        with stage("figures"):
+            figures = _figures.draw(m, long, cmp, mx, found, out / "figures")
+        with stage("tables"):
+            tables = _write_tables(
+                out / "tables",
+                m,
+                {
+                    "face_on_utterances": on_utt,
+                    "per_participant": per,
+                    "compare": cmp,
+                    "mixed": mx,
+                    "truth_vs_found": found,
+                },
+                _config(participants, seed, duration, effects, top),
+            )
+        summary = _analysis.summary_lines(
+            study, m, cmp, mx, found, agreement, participants=participants, duration=duration
+        )
+        with stage("report"):
+            report = _report.write(
+                out / "report.html",
+                _report.Context(
+                    config=_config(participants, seed, duration, effects, top),
+                    summary=summary,
+                    design=design,
+                    truth=truth,
+                    found=found,
+                    comparison=cmp,
+                    mixed=mx,
+                    figures=figures,
+                    inputs=inputs,
+                    tables=tables,
+                    provenance={"predictions": m.provenance, "artifacts": m_zip.provenance},
+                    measurements=m,
+                    agreement=agreement,
+                    notes=tuple(notes),
+                    timings=dict(stage.timings),
+                ),
+            )
+    finally:
+        stage.close()
+    return DemoResult(
+        out=out,
+        report=report,
+        inputs=inputs,
+        tables=tables,
+        figures={k: v.path for k, v in figures.items()},
+        comparison=cmp,
+        mixed=mx,
+        truth=found,
+        summary=summary,
+        timings=dict(stage.timings),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _config(
+    participants: int, seed: int, duration: float, effects: Sequence[Effect], top: int
+) -> dict[str, Any]:
+    return {
+        "simulator": "humeresearch.simulate.study",
+        "participants": participants,
+        "conditions": list(CONDITIONS),
+        "recordings_per_condition": 1,
+        "duration_s": duration,
+        "models": list(MODELS),
+        "seed": seed,
+        "planted_effects": [
+            {"name": e.name, "condition": e.condition, "shift": e.shift, "model": e.model or "all"}
+            for e in effects
+        ],
+        "top_expressions_for_mixed": top,
+    }
+
+
+def _write_inputs(folder: Path, study: Any) -> dict[str, Path]:
+    from humeresearch import simulate
+
+    files = {
+        "predictions": (
+            "predictions.json",
+            json.dumps(study.predictions, separators=(",", ":")).encode(),
+        ),
+        "artifacts": ("artifacts.zip", simulate.v0_artifacts_zip(study.predictions)),
+        "design": ("design.csv", study.design.to_csv(index=False, lineterminator="\n").encode()),
+        "truth": ("truth.csv", study.truth().to_csv(index=False, lineterminator="\n").encode()),
+    }
+    paths = {}
+    for key, (name, data) in files.items():
+        paths[key] = folder / name
+        paths[key].write_bytes(data)
+    return paths
+
+
+def _write_tables(
+    folder: Path, m: Any, tables: dict[str, pd.DataFrame], config: dict[str, Any]
+) -> dict[str, Path]:
+    from humeresearch._measurements import write_table
+
+    paths = {"measurements": m.to_parquet(folder / "measurements.parquet")}
+    provenance = {**m.provenance, "demo": config}
+    for name, table in tables.items():
+        paths[name] = folder / f"{name}.parquet"
+        write_table(table.reset_index(drop=True), paths[name], provenance, {"form": name})
+    return paths
