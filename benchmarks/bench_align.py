@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 import humeresearch as hr
-from humeresearch.align import UnmatchedSpansWarning
+from humeresearch.clocks import UnmatchedSpansWarning
 
 
 def best(fn, repeat: int) -> float:

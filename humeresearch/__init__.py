@@ -26,6 +26,7 @@ from humeresearch._version import __version__
 _LAZY: dict[str, str] = {
     # core contract and reading
     "FormatError": "humeresearch._errors:FormatError",
+    "ContractError": "humeresearch._errors:ContractError",
     "Measurements": "humeresearch._measurements:Measurements",
     "concat": "humeresearch._measurements:concat",
     "read_parquet": "humeresearch._measurements:read_parquet",
@@ -33,23 +34,27 @@ _LAZY: dict[str, str] = {
     "validate": "humeresearch._contract:validate",
     "vocabularies": "humeresearch.vocabularies",
     # clocks and aggregation
-    "align": "humeresearch.align:align",
-    "resample": "humeresearch.align:resample",
-    "epochs": "humeresearch.align:epochs",
-    "annotate": "humeresearch.align:annotate",
-    "summarize": "humeresearch.align:summarize",
-    "top_k": "humeresearch.align:top_k",
-    "dominant": "humeresearch.align:dominant",
-    "smooth": "humeresearch.align:smooth",
-    "embed": "humeresearch.align:embed",
-    "composite": "humeresearch.align:composite",
-    "match_tracks": "humeresearch.align:match_tracks",
+    "align": "humeresearch.clocks:align",
+    "resample": "humeresearch.clocks:resample",
+    "epochs": "humeresearch.clocks:epochs",
+    "annotate": "humeresearch.clocks:annotate",
+    "summarize": "humeresearch.clocks:summarize",
+    "top_k": "humeresearch.clocks:top_k",
+    "dominant": "humeresearch.clocks:dominant",
+    "smooth": "humeresearch.clocks:smooth",
+    "embed": "humeresearch.clocks:embed",
+    "composite": "humeresearch.clocks:composite",
+    "match_tracks": "humeresearch.clocks:match_tracks",
+    "Embedding": "humeresearch.clocks:Embedding",
+    "UnmatchedSpansWarning": "humeresearch.clocks:UnmatchedSpansWarning",
     # statistics
     "compare": "humeresearch.stats:compare",
     "mixed": "humeresearch.stats:mixed",
     "agreement": "humeresearch.stats:agreement",
     "cluster_test": "humeresearch.stats:cluster_test",
     "correct": "humeresearch.stats:correct",
+    "StatsWarning": "humeresearch.stats:StatsWarning",
+    "PseudoReplicationWarning": "humeresearch._errors:PseudoReplicationWarning",
     # figures, simulator, local server
     "plot": "humeresearch.plot",
     "simulate": "humeresearch.simulate",
@@ -80,7 +85,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from humeresearch._contract import validate
     from humeresearch._errors import FormatError
     from humeresearch._measurements import Measurements, concat, read_parquet
-    from humeresearch.align import (
+    from humeresearch.clocks import (
         align,
         annotate,
         composite,

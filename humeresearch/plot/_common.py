@@ -40,7 +40,7 @@ def require(table: pd.DataFrame, columns: Sequence[str], func: str, what: str = 
 
 def as_long(data: Any, func: str) -> pd.DataFrame:
     """``data`` (long, wide or Measurements) as a long table, with a clear error."""
-    from humeresearch.align._common import as_long as _as_long
+    from humeresearch.clocks._common import as_long as _as_long
 
     return _as_long(data, f"{func}: data")
 

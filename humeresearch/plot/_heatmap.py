@@ -50,7 +50,7 @@ def _row_columns(table: pd.DataFrame, y: str | Sequence[str] | None) -> list[str
 
 def _time_bins(long: pd.DataFrame, step: float | None, rows: list[str]) -> tuple[pd.DataFrame, float]:
     """Mean score per (row, time bin) on the recording clock, via :func:`humeresearch.resample`."""
-    from humeresearch.align import resample
+    from humeresearch.clocks import resample
 
     b = long["begin"].to_numpy(np.float64, na_value=np.nan)
     e = long["end"].to_numpy(np.float64, na_value=np.nan)

@@ -154,7 +154,19 @@ def read_many(
 ) -> Measurements:
     """Read several inputs into one :class:`Measurements` (see :func:`read`).
 
-    Folders among ``paths`` are expanded as :func:`read` does.
+    Folders among ``paths`` are expanded as :func:`read` does. Parameters are those
+    of :func:`read`; ``errors`` defaults to ``"collect"``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import humeresearch as hr
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.json").write_text('[{"source": {"type": "url", "url": "u"}, "error": "404"}]')
+    >>> _ = (tmp / "b.json").write_text('[{"source": ')
+    >>> m = hr.readers.read_many([tmp / "a.json", tmp / "b.json"], progress=False)
+    >>> m.errors()["level"].tolist()
+    ['source', 'source']
     """
     _check_args(format, errors, workers, executor)
     units: list[Path] = []

@@ -8,6 +8,29 @@ or ``dict(by_alias=True, exclude_none=True)`` (pydantic v1); ``None`` fields are
 out because the wire format omits them (the SDKs add them as ``None``). The dumped data
 then goes through format detection like any decoded JSON, and the provenance records
 both formats (``"sdk"`` and ``dumped_format``).
+
+Examples
+--------
+>>> import pydantic
+>>> import humeresearch as hr
+>>> class Score(pydantic.BaseModel):
+...     name: str
+...     probability: float
+>>> class Frame(pydantic.BaseModel):
+...     frame_id: int
+...     faces: list[dict]
+>>> class VideoFileResponse(pydantic.BaseModel):
+...     request_id: str
+...     run_id: str
+...     received: dict
+...     measurements: list[Frame]
+>>> face = {"face_id": 0, "bbox": [0, 0, 4, 4], "confidence": 0.9,
+...         "expressions": [{"name": "joy", "probability": 0.4}]}
+>>> obj = VideoFileResponse(request_id="x", run_id="r", received={"frames": 1},
+...                         measurements=[Frame(frame_id=0, faces=[face])])
+>>> m = hr.read(obj, source="img.jpg")
+>>> m.provenance["inputs"][0]["dumped_format"], m.long()["name"].tolist()
+('v1', ['joy'])
 """
 
 from __future__ import annotations

@@ -23,6 +23,18 @@ Zip safety: every member name is checked before anything is read; absolute paths
 ``..`` segments, backslashes, drive letters, symlinks and encrypted members are refused
 with :class:`FormatError` naming the member. Members are read in memory, never
 extracted.
+
+Examples
+--------
+>>> import io, zipfile
+>>> import humeresearch as hr
+>>> csv = b"Id,Text,BeginTime,EndTime,Confidence,SpeakerConfidence,Joy,Awe\\r\\nspk_0,Hi,0.5,1.25,,,0.25,\\r\\n"
+>>> buf = io.BytesIO()
+>>> with zipfile.ZipFile(buf, "w") as z:
+...     z.writestr("url-0-talk.mp4/csv/talk.mp4/prosody.csv", csv)
+>>> m = hr.read(buf.getvalue(), sources={"talk.mp4": "https://example.org/talk.mp4"})
+>>> m.long()[["source", "track", "begin", "name", "score"]].values.tolist()
+[['https://example.org/talk.mp4', 'spk_0', 0.5, 'Joy', 0.25]]
 """
 
 from __future__ import annotations

@@ -22,6 +22,20 @@ and a per-model ``{"face": {"warning", "code"}}`` each become one errors-table r
 with level ``"stream"`` and the code (per-model warnings are prefixed with the model,
 ``"face: No faces detected."``; with offsets every message is prefixed with
 ``"payload <file>: "``). ``job_details`` job ids go to the provenance.
+
+Examples
+--------
+>>> import humeresearch as hr
+>>> face = {"frame": 0, "time": None, "bbox": {"x": 0, "y": 0, "w": 9, "h": 9}, "prob": 0.99,
+...         "face_id": "0", "emotions": [{"name": "Joy", "score": 0.5}]}
+>>> replies = [{"payload_id": "a", "face": {"predictions": [face]}},
+...            {"payload_id": "b", "face": {"warning": "No faces detected.", "code": "W0103"}},
+...            {"payload_id": "c", "face": {"predictions": [face]}}]
+>>> m = hr.read(replies, offsets={"a": 0.0, "c": 0.66}, source="webcam")
+>>> m.spans()[["file", "track", "span_id", "begin", "payload_id"]].values.tolist()
+[['webcam', '0', 0, 0.0, 'a'], ['webcam', '0', 1, 0.66, 'c']]
+>>> m.errors()[["message", "code"]].values.tolist()
+[['payload b: face: No faces detected.', 'W0103']]
 """
 
 from __future__ import annotations

@@ -29,6 +29,19 @@ Realtime logs (audio or video endpoint)
 
 Scores are sparse: a name absent from a list has no row (never filled); names are
 never re-cased; unknown names are kept. api = ``"v1"``.
+
+Examples
+--------
+>>> import humeresearch as hr
+>>> response = {"request_id": "0" * 32, "run_id": "r1", "received": {"audio_duration_ms": 4000},
+...     "utterances": [{"utterance_id": 0, "audio_start_ms": 120, "audio_end_ms": 3500}],
+...     "measurements": [{"measurement_id": 0, "utterance_id": 0, "audio_start_ms": 120,
+...         "audio_end_ms": 3120, "trigger": "interval",
+...         "expressions": [{"name": "calmness", "probability": 0.81}],
+...         "voice_attributes": [{"name": "clear", "probability": 0.9}]}]}
+>>> m = hr.read(response, source="talk.wav")
+>>> m.long()[["model", "span_id", "begin", "end", "family", "name", "score"]].values.tolist()
+[['audio', 0, 0.12, 3.12, 'emotion', 'calmness', 0.81], ['audio', 0, 0.12, 3.12, 'voice_attribute', 'clear', 0.9]]
 """
 
 from __future__ import annotations

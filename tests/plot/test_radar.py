@@ -41,7 +41,7 @@ def test_names_fix_the_axis_order_and_no_by_gives_one_polygon(study):
     ax = hr.plot.radar(study, names=["Sadness", "joy", "Anger"], fill=False)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sadness", "Joy", "Anger"]
     (line,) = ax.get_lines()
-    assert ax.patches == [] and ax.get_legend() is None
+    assert len(ax.patches) == 0 and ax.get_legend() is None
     r = line.get_ydata()
     for k, name in enumerate(["Sadness", "Joy", "Anger"]):
         assert r[k] == pytest.approx(study[study["name"] == name]["score"].mean())

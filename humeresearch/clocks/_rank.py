@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._contract import KEYS
-from humeresearch.align._common import as_long, codes_of, combine, factorize_sorted, times
-from humeresearch.align._overlap import find_pairs, two_tier_mean
-from humeresearch.align._summarize import summarize
+from humeresearch.clocks._common import as_long, codes_of, combine, factorize_sorted, times
+from humeresearch.clocks._overlap import find_pairs, two_tier_mean
+from humeresearch.clocks._summarize import summarize
 
 #: columns that, besides the keys, tell rows of one span apart in derived tables
 IDENTITY_EXTRAS = ("from_model", "from_track", "event")

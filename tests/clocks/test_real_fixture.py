@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import humeresearch as hr
-from humeresearch.align import UnmatchedSpansWarning
+from humeresearch.clocks import UnmatchedSpansWarning
 
 FIXTURE = (
     Path(__file__).resolve().parents[2]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humeresearch.align._common import expand, wsum
+from humeresearch.clocks._common import expand, wsum
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humeresearch.align._common import as_long, table_codes, times
-from humeresearch.align._overlap import find_pairs
+from humeresearch.clocks._common import as_long, table_codes, times
+from humeresearch.clocks._overlap import find_pairs
 
 
 def _event_windows(

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._contract import LONG_COLUMNS
-from humeresearch.align._common import as_long, codes_of, combine, expand, times
-from humeresearch.align._overlap import two_tier_mean
+from humeresearch.clocks._common import as_long, codes_of, combine, expand, times
+from humeresearch.clocks._overlap import two_tier_mean
 
 SERIES = ["source", "file", "model", "track", "family", "name"]
 FILLS = (None, "ffill", "bfill", "interpolate")

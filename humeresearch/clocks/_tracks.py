@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from humeresearch.align._common import as_spans, check_choice, table_codes, times
-from humeresearch.align._overlap import find_pairs
+from humeresearch.clocks._common import as_spans, check_choice, table_codes, times
+from humeresearch.clocks._overlap import find_pairs
 
 OUT_COLUMNS = [
     "source",

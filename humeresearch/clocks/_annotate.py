@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humeresearch.align._common import as_long, check_choice, require, table_codes
+from humeresearch.clocks._common import as_long, check_choice, require, table_codes
 
 
 def annotate(

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._contract import wide_column
-from humeresearch.align._common import as_long, codes_of, combine, factorize_sorted, require, wsum
+from humeresearch.clocks._common import as_long, codes_of, combine, factorize_sorted, require, wsum
 
 PLAIN_STATS = ("mean", "std", "min", "max", "median", "frac_above", "auc", "count")
 _QUANTILE = re.compile(r"^q(\d+(?:\.\d+)?)$")

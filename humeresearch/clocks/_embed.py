@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._contract import KEYS, split_wide_column
-from humeresearch.align._common import as_long, check_choice, codes_of, combine, factorize_sorted
-from humeresearch.align._rank import IDENTITY_EXTRAS, _select_family
-from humeresearch.align._summarize import summarize
+from humeresearch.clocks._common import as_long, check_choice, codes_of, combine, factorize_sorted
+from humeresearch.clocks._rank import IDENTITY_EXTRAS, _select_family
+from humeresearch.clocks._summarize import summarize
 
 
 @dataclass(frozen=True)

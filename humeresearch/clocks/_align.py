@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._contract import KEYS, LONG_COLUMNS
-from humeresearch.align._common import (
+from humeresearch.clocks._common import (
     SPAN_LIKE,
     UnmatchedSpansWarning,
     as_long,
@@ -21,7 +21,7 @@ from humeresearch.align._common import (
     table_codes,
     times,
 )
-from humeresearch.align._overlap import find_pairs, two_tier_mean
+from humeresearch.clocks._overlap import find_pairs, two_tier_mean
 
 ALIGN_EXTRA = ["from_model", "from_track", "n_spans", "seconds"]
 

@@ -1,0 +1,410 @@
+"""The self-contained HTML report of the demo (inline CSS, figures as base64 PNG)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import json
+import platform
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humeresearch._version import __version__
+
+CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+ color:#1f2933;max-width:1000px;margin:2rem auto;padding:0 1.2rem}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
+ border-bottom:1px solid #d9dee3;padding-bottom:.2rem}h3{font-size:1.05rem}
+.banner{background:#fff6e0;border:1px solid #e8c36a;border-radius:6px;padding:.7rem 1rem}
+.summary li{margin:.15rem 0}
+table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0;width:100%}
+th,td{padding:.25rem .5rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
+th{background:#f3f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.sig td{background:#f1f8f2}tr.planted td:first-child{border-left:3px solid #d49a1c}
+.tag{display:inline-block;padding:0 .35rem;border-radius:3px;font-size:.78rem;white-space:nowrap}
+.recovered{background:#d8f0dc}.missed{background:#fde2cf}.false{background:#f8d4d4}
+.wrong{background:#f8d4d4}.planted-tag{background:#fbe7b5}
+figure{margin:1.2rem 0 1.8rem}figure img{max-width:100%;height:auto;display:block}
+figcaption{font-size:.85rem;color:#52606d;margin-top:.3rem}
+code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+pre{background:#f3f5f7;padding:.7rem;overflow-x:auto;border-radius:4px}
+.muted{color:#52606d;font-size:.85rem}td.hash{font:12px ui-monospace,monospace;word-break:break-all}
+"""
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """Everything the report shows."""
+
+    config: dict[str, Any]
+    summary: tuple[str, ...]
+    design: pd.DataFrame
+    truth: pd.DataFrame
+    found: pd.DataFrame
+    comparison: pd.DataFrame
+    mixed: pd.DataFrame
+    figures: dict[str, Any]
+    inputs: dict[str, Path]
+    tables: dict[str, Path]
+    provenance: dict[str, dict[str, Any]]
+    measurements: Any
+    agreement: dict[str, Any]
+    notes: tuple[str, ...]
+    timings: dict[str, float]
+
+
+def write(path: Path, ctx: Context) -> Path:
+    """Write the report to ``path`` and return it."""
+    path.write_text(render(ctx), encoding="utf-8")
+    return path
+
+
+def render(ctx: Context) -> str:
+    """The report as one HTML string (no external resources)."""
+    e = html.escape
+    cfg = ctx.config
+    planted_txt = "; ".join(
+        f"<b>{e(p['name'])}</b> +{p['shift']:g} in <i>{e(p['condition'])}</i> "
+        f"({'all models' if p['model'] == 'all' else e(p['model']) + ' only'})"
+        for p in cfg["planted_effects"]
+    )
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>",
+        f"<title>humeresearch demo report</title><style>{CSS}</style></head><body>",
+        "<h1>humeresearch demo: a simulated study, end to end</h1>",
+        f"<p class='muted'>humeresearch {e(__version__)}, written "
+        f"{e(_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds'))}</p>",
+        "<div class='banner'><b>Simulated data.</b> Nobody was measured. The study was made "
+        "by the humeresearch simulator and these effects were <b>planted</b> in it on "
+        f"purpose: {planted_txt}. Every other difference between the conditions is chance. "
+        "The report shows whether the pipeline finds the planted effects, and only them.</div>",
+        "<h2>Summary</h2><ol class='summary'>",
+        *(f"<li>{e(line)}</li>" for line in ctx.summary),
+        "</ol>",
+        _truth_section(ctx),
+        _figure_section(ctx),
+        _stats_section(ctx),
+        _mixed_section(ctx),
+        _methods_section(ctx),
+        _data_section(ctx),
+        _provenance_section(ctx),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+# -- formatting ------------------------------------------------------------------------
+
+
+def _num(x: Any, fmt: str = ".3f", signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)) or pd.isna(x):
+        return "&ndash;"
+    return format(float(x), ("+" if signed else "") + fmt).replace("-", "&minus;")
+
+
+def _p(x: Any) -> str:
+    if pd.isna(x):
+        return "&ndash;"
+    return "&lt;0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _ci(lo: Any, hi: Any, fmt: str = ".2f") -> str:
+    return f"[{_num(lo, fmt)}, {_num(hi, fmt)}]"
+
+
+def _table(head: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], numeric: set[int]) -> str:
+    out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    for cls, cells in rows:
+        out.append(f"<tr class='{cls}'>" if cls else "<tr>")
+        out += [f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _tag(status: str) -> str:
+    cls = status.split()[0]
+    return f"<span class='tag {cls}'>{html.escape(status)}</span>"
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def _truth_section(ctx: Context) -> str:
+    f = ctx.found
+    rows = [
+        (
+            "planted" if r.planted != 0 else "",
+            [
+                html.escape(r.name),
+                html.escape(r.model),
+                html.escape(r.family),
+                _num(r.planted, ".2f", signed=True) if r.planted != 0 else "not planted",
+                f"{_num(r.found, '.3f', signed=True)} {_ci(r.found_low, r.found_high, '.3f')}",
+                f"{_num(r.effect, '.2f')} {_ci(r.ci_low, r.ci_high)}",
+                _p(r.p_adj),
+                _tag(r.status),
+            ],
+        )
+        for r in f.itertuples()
+    ]
+    head = [
+        "expression",
+        "model",
+        "family",
+        "planted (treatment &minus; control)",
+        "found: mean paired difference [95% CI]",
+        "d<sub>z</sub> [95% CI]",
+        "q (BH)",
+        "verdict",
+    ]
+    return (
+        "<h2>The planted truth beside what was found</h2>"
+        "<p>Every planted effect (from <code>inputs/truth.csv</code>, written by the simulator) "
+        "and every expression that came out significant without being planted. <i>Found</i> is "
+        "the mean over participants of their treatment minus control difference in mean score; "
+        "the simulator clips scores to [0, 1], so a found difference can be smaller than the "
+        "planted shift. Verdicts are computed from the data: <i>recovered</i> = q &lt; 0.05 "
+        "in the planted direction, <i>missed</i> = not significant, <i>false discovery</i> = "
+        "significant but not planted (FDR control expects about 5% of the discoveries to be "
+        "false).</p>" + _table(head, rows, {3, 4, 5, 6})
+    )
+
+
+def _figure_section(ctx: Context) -> str:
+    parts = ["<h2>Figures</h2>"]
+    for fig in ctx.figures.values():
+        data = base64.b64encode(fig.png).decode("ascii")
+        width = round(fig.width_in * 96)
+        parts.append(
+            f"<figure><h3>{html.escape(fig.title)}</h3>"
+            f"<img alt='{html.escape(fig.title)}' width='{width}' "
+            f"src='data:image/png;base64,{data}'>"
+            f"<figcaption>{html.escape(fig.caption)} "
+            f"(<code>figures/{html.escape(fig.path.name)}</code>)</figcaption></figure>"
+        )
+    return "".join(parts)
+
+
+def _planted_keys(ctx: Context) -> dict[tuple[str, str, str], float]:
+    p = ctx.found[ctx.found["planted"] != 0]
+    return {(r.model, r.family, r.name): r.planted for r in p.itertuples()}
+
+
+def _stats_section(ctx: Context) -> str:
+    c = ctx.comparison.astype({"model": str, "family": str, "name": str})
+    planted = _planted_keys(ctx)
+    key = list(zip(c["model"], c["family"], c["name"]))
+    is_planted = pd.Series([k in planted for k in key], index=c.index)
+    shown = c[(c["p_adj"] < 0.05) | is_planted]
+    rest = c.drop(shown.index).dropna(subset=["p_adj"]).sort_values("p").head(max(0, 25 - len(shown)))
+    shown = pd.concat([shown, rest]).sort_values(["p_adj", "p"], kind="stable")
+    rows = []
+    for r in shown.itertuples():
+        k = (r.model, r.family, r.name)
+        tag = (
+            f"<span class='tag planted-tag'>planted {_num(planted[k], '.2f', True)}</span>"
+            if k in planted
+            else "not planted"
+        )
+        rows.append(
+            (
+                " ".join(x for x in ("sig" if r.p_adj < 0.05 else "", "planted" if k in planted else "") if x),
+                [
+                    html.escape(r.name),
+                    html.escape(r.model),
+                    html.escape(r.family),
+                    str(r.n_A),
+                    _num(r.mean_A),
+                    _num(r.mean_B),
+                    _num(r.diff, ".3f", True),
+                    f"{_num(r.effect, '.2f')} {_ci(r.ci_low, r.ci_high)}",
+                    f"{_num(r.statistic, '.2f')} ({_num(r.df, '.0f')})",
+                    _p(r.p),
+                    _p(r.p_adj),
+                    "yes" if r.p_adj < 0.05 else "no",
+                    tag,
+                ],
+            )
+        )
+    head = [
+        "expression", "model", "family", "pairs", "mean treatment", "mean control",
+        "difference", "d<sub>z</sub> [95% CI]", "t (df)", "p", "q (BH)", "significant",
+        "planted?",
+    ]  # fmt: skip
+    n = int(c["p_adj"].notna().sum())
+    return (
+        "<h2>Statistics: every expression, treatment vs control</h2>"
+        f"<p>{n} paired t-tests (one per model and expression, on the participant means), "
+        "corrected together with Benjamini-Hochberg. Shown: every significant or planted "
+        f"expression and the next smallest p-values ({len(shown)} of {n} rows); all rows are "
+        "in <code>tables/compare.parquet</code>. Green rows are significant at q &lt; 0.05.</p>"
+        + _table(head, rows, set(range(3, 11)))
+    )
+
+
+def _mixed_section(ctx: Context) -> str:
+    mx = ctx.mixed[ctx.mixed["term"] != "Intercept"].astype({"model": str, "name": str})
+    planted = _planted_keys(ctx)
+    rows = []
+    for r in mx.itertuples():
+        notes = []
+        if not r.converged:
+            notes.append("did not converge")
+        if "boundary" in (r.warnings or ""):
+            notes.append("participant variance at 0 (boundary)")
+        k = (r.model, str(r.family), r.name)
+        rows.append(
+            (
+                "sig" if r.p_adj < 0.05 else "",
+                [
+                    html.escape(r.name),
+                    html.escape(r.model),
+                    "yes" if k in planted else "no",
+                    _num(r.estimate, ".3f", True),
+                    _ci(r.ci_low, r.ci_high, ".3f"),
+                    _num(r.z, ".2f"),
+                    _p(r.p_adj),
+                    str(r.n_obs),
+                    str(r.n_groups),
+                    html.escape("; ".join(notes) or "converged"),
+                ],
+            )
+        )
+    head = ["expression", "model", "planted?", "treatment &minus; control", "95% CI", "z", "q (BH)",
+            "observations", "participants", "fit"]  # fmt: skip
+    return (
+        "<h2>Mixed models for the top expressions</h2>"
+        "<p>For the expressions with the smallest corrected p-values above, one linear mixed model "
+        "each, <code>score ~ condition</code> with a random intercept per participant, fitted to "
+        "span-level observations (face frames averaged per prosody utterance with "
+        "<code>humeresearch.align</code>; prosody utterances, language sentences and bursts "
+        "as they are). Wald z tests, BH-corrected across these expressions. All rows are in "
+        "<code>tables/mixed.parquet</code>.</p>" + _table(head, rows, {3, 4, 5, 6, 7, 8})
+    )
+
+
+def _methods_section(ctx: Context) -> str:
+    cfg = ctx.config
+    n = int(ctx.comparison["p_adj"].notna().sum())
+    text = (
+        f"Expression measurements (Hume AI Expression Measurement v0 format; here simulated) of "
+        f"{cfg['participants']} participants, each recorded once in a control and a treatment "
+        f"condition ({cfg['duration_s']:g} s per recording; face at 3 frames/s, prosody per "
+        "utterance, language per sentence, vocal bursts), were read with humeresearch "
+        f"{__version__}. For every participant, condition, model and expression we computed the "
+        "mean score (duration-weighted for spans, equally weighted for face frames). Conditions "
+        f"were compared with paired t-tests on these participant means for each of {n} "
+        "model-expression combinations; effect sizes are Cohen's d_z with 95% confidence "
+        "intervals, and p-values were corrected with the Benjamini-Hochberg false discovery "
+        "rate procedure (q < 0.05). For the expressions with the smallest corrected p-values, "
+        "linear mixed models (statsmodels MixedLM, REML) with condition as fixed effect and a "
+        "random intercept per participant were fitted to span-level observations, with face "
+        "scores averaged within each speech utterance (overlap-based alignment). Scores are "
+        "reported as perceived expressive behaviour, not felt emotion."
+    )
+    return (
+        "<h2>Methods text</h2><p>A paragraph you can adapt for a methods section:</p>"
+        f"<blockquote>{html.escape(text)}</blockquote>"
+    )
+
+
+def _data_section(ctx: Context) -> str:
+    from humeresearch.cli import summary
+
+    info = summary(ctx.measurements)
+    rows = [
+        ("", [html.escape(model), f"{d['spans']:,}", f"{d['rows']:,}", str(d["names"]),
+              html.escape(", ".join(d["families"])), html.escape(", ".join(d["tracks"]))])
+        for model, d in info["models"].items()
+    ]  # fmt: skip
+    a = ctx.agreement
+    design = ctx.design
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in ctx.notes)
+    return (
+        "<h2>The data as read back</h2>"
+        f"<p>{design['participant'].nunique()} participants, conditions "
+        f"{html.escape(', '.join(sorted(design['condition'].unique())))}, {len(design)} "
+        f"recordings; {info['spans']:,} spans and {info['rows']:,} score rows read from "
+        "<code>inputs/predictions.json</code>. The artifacts zip read back to "
+        f"{a['rows_b']:,} rows, {a['matched']:,} matched by name and time, largest absolute "
+        f"score difference {a['max_abs_diff']:.1g} (the CSVs hold the same values).</p>"
+        + _table(["model", "spans", "score rows", "names", "families", "tracks"], rows, {1, 2, 3})
+        + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else "")
+    )
+
+
+def _provenance_section(ctx: Context) -> str:
+    inputs = []
+    for key, prov in ctx.provenance.items():
+        for i in prov.get("inputs", []):
+            extra = ""
+            if i.get("csv_members"):
+                extra = f"{len(i['csv_members'])} CSV members"
+            inputs.append(
+                ("", [html.escape(Path(str(i.get("path"))).name), html.escape(key),
+                      html.escape(str(i.get("format"))), f"{i.get('size', 0):,}",
+                      f"<span class='hash'>{html.escape(str(i.get('sha256')))}</span>",
+                      html.escape(extra)])
+            )  # fmt: skip
+    for key in ("design", "truth"):
+        p = ctx.inputs[key]
+        inputs.append(
+            ("", [html.escape(p.name), key, "csv", f"{p.stat().st_size:,}",
+                  f"<span class='hash'>{_sha256(p)}</span>", "written by the simulator"])
+        )  # fmt: skip
+    tables = [
+        ("", [f"<code>tables/{html.escape(p.name)}</code>", f"{p.stat().st_size:,}"])
+        for p in ctx.tables.values()
+    ]
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in ctx.timings.items())
+    env = {
+        "humeresearch": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        **{m: _version(m) for m in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib")},
+    }
+    code = (
+        "from humeresearch import demo\n"
+        f"demo.run('humeresearch-demo', participants={ctx.config['participants']}, "
+        f"seed={ctx.config['seed']}, duration={ctx.config['duration_s']:g})"
+    )
+    return (
+        "<h2>Provenance</h2><h3>Inputs</h3><p>Every file the analysis read, in "
+        "<code>inputs/</code>, with its SHA-256:</p>"
+        + _table(["file", "role", "format", "bytes", "sha256", ""], inputs, {3})
+        + "<h3>Simulation</h3><pre>"
+        + html.escape(json.dumps(ctx.config, indent=2))
+        + "</pre><h3>Outputs</h3><p>Parquet tables with the provenance in their metadata "
+        "(key <code>humeresearch</code>); <code>measurements.parquet</code> reads back with "
+        "<code>humeresearch.read_parquet</code>, the others with <code>pandas.read_parquet</code>."
+        "</p>"
+        + _table(["table", "bytes"], tables, {1})
+        + f"<h3>Environment</h3><pre>{html.escape(json.dumps(env, indent=2))}</pre>"
+        + f"<p class='muted'>Stage times: {html.escape(timing)}.</p>"
+        + f"<h3>Reproduce</h3><pre>{html.escape(code)}</pre>"
+    )
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _version(module: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError:
+        return "not installed"
