@@ -25,15 +25,18 @@ from _payload import make_payload
 import humeresearch as hr
 
 
-def best(fn, repeat: int) -> float:
-    times = []
+def best_interleaved(fns: dict, repeat: int) -> dict:
+    """Best time of each function, the functions taking turns in every round so that
+    the load of a shared machine falls on all of them alike."""
+    times: dict = {name: [] for name in fns}
     for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-        del out
-    return min(times)
+        for name, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            out = fn()
+            times[name].append(time.perf_counter() - t0)
+            del out
+    return {name: min(t) for name, t in times.items()}
 
 
 def peak(fn) -> int:
@@ -50,15 +53,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--mb", type=float, default=None)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     mb = args.mb or (5.0 if args.quick else 50.0)
     payload = make_payload(mb)
     size = len(payload) / 1e6
     hr.read(payload[:0] or b"[]")  # warm imports
-    t_json = best(lambda: orjson.loads(payload), args.repeat)
-    t_wide = best(lambda: hr.read(payload).wide(), args.repeat)
-    t_long = best(lambda: hr.read(payload).long(), args.repeat)
+    best = best_interleaved(
+        {
+            "json": lambda: orjson.loads(payload),
+            "wide": lambda: hr.read(payload).wide(),
+            "long": lambda: hr.read(payload).long(),
+        },
+        args.repeat,
+    )
+    t_json, t_wide, t_long = best["json"], best["wide"], best["long"]
     mem_wide = peak(lambda: hr.read(payload).wide())
     mem_json = peak(lambda: orjson.loads(payload))
     print(f"payload: {size:.1f} MB")

@@ -58,6 +58,7 @@ class _Block:
     n: int
     columns: dict[str, Any]
     scores: Sequence[Dense | Sparse]
+    span_id: np.ndarray | None = None
 
 
 @dataclass
@@ -107,11 +108,13 @@ class Builder:
         text: Sequence[Any] | None = None,
         columns: dict[str, Any] | None = None,
         scores: Sequence[Dense | Sparse] = (),
+        span_id: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         """Add the spans of one (source, file, model, track), in the API's order.
 
         ``columns`` maps optional span column names to per-span sequences or to a
-        scalar that applies to every span of the block.
+        scalar that applies to every span of the block. ``span_id`` defaults to the
+        position within the block; when given it must be unique within the block.
         """
         n = len(begin)
         cols: dict[str, Any] = {"begin": begin, "end": end}
@@ -121,7 +124,14 @@ class Builder:
             cols["text"] = text
         if columns:
             cols.update(columns)
-        self._blocks.append(_Block(api, source, file, model, track, n, cols, scores))
+        ids = None
+        if span_id is not None:
+            ids = np.asarray(span_id, dtype=np.int64)
+            if len(ids) != n or len(np.unique(ids)) != n:
+                raise ContractError(
+                    f"span ids of ({source}, {file}, {model}, {track}) must be {n} distinct integers"
+                )
+        self._blocks.append(_Block(api, source, file, model, track, n, cols, scores, ids))
 
     def error(
         self, source: str, file: str | None, level: str, message: str, code: str | None = None
@@ -172,8 +182,13 @@ class Builder:
             return _strings_from_codes(np.repeat(codes, sizes), list(uniques))
 
         span_id = (
-            np.concatenate([np.arange(n, dtype=np.int64) for n in sizes])
-            if len(sizes)
+            np.concatenate(
+                [
+                    b.span_id if b.span_id is not None else np.arange(b.n, dtype=np.int64)
+                    for b in blocks
+                ]
+            )
+            if blocks
             else np.empty(0, np.int64)
         )
         data: dict[str, Any] = {

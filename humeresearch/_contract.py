@@ -80,6 +80,8 @@ OPTIONAL_SPAN_COLUMNS: dict[str, str] = {
     "detected_language": STRING,
     "transcript_confidence": "float64",
     "file_type": STRING,
+    "payload_id": STRING,  # v0 stream: the payload a span came from
+    "measurement_id": "Int64",  # v1 audio: the API's id when it differs from span_id
 }
 
 SPAN_DTYPES: dict[str, str] = {

@@ -28,6 +28,9 @@ class FormatError(ValueError):
         place = f"{input}: {where}: " if where else f"{input}: "
         super().__init__(place + reason)
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:  # picklable across processes
+        return (type(self), (self.input, self.where, self.reason))
+
 
 class ContractError(ValueError):
     """A table does not follow the humeresearch data contract."""

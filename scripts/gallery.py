@@ -25,17 +25,17 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use(os.environ["MPLBACKEND"])
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-import humeresearch as hr  # noqa: E402
-from humeresearch import simulate  # noqa: E402
-from humeresearch.plot import style  # noqa: E402
+import humeresearch as hr
+from humeresearch import simulate
+from humeresearch.plot import style
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / ".." / "shared" / "fixtures" / "hume-v0-real"
@@ -107,8 +107,11 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             on_words = {
-                mod: hr.align(long[(long["model"] == mod) & (long["family"] == "emotion")],
-                              sentences, pool_tracks=True)  # fmt: skip
+                mod: hr.align(
+                    long[(long["model"] == mod) & (long["family"] == "emotion")],
+                    sentences,
+                    pool_tracks=True,
+                )
                 for mod in ("face", "prosody")
             }
         on_words["language"] = lang

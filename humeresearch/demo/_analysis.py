@@ -83,8 +83,8 @@ def truth_vs_found(
     -------
     DataFrame
         One row per planted (model, family, name) and per significant unplanted one:
-        ``model, family, name``; ``planted`` (float: planted shift of high minus the
-        other condition, 0 when not planted); ``found`` (mean paired difference of the
+        ``model, family, name``; ``was_planted`` (bool); ``planted`` (float: planted
+        shift of high minus the other condition, 0 when not planted); ``found`` (mean paired difference of the
         participant means); ``found_low``, ``found_high`` (its 95% t interval);
         ``effect`` with ``ci_low``, ``ci_high`` (Cohen's d_z and CI, from compare);
         ``p_adj`` (BH-corrected p); ``significant`` (``p_adj < 0.05``); ``status``:
@@ -102,18 +102,33 @@ def truth_vs_found(
     cmp = comparison.astype({c: str for c in KEYS})
     found_cols = [*KEYS, "diff", "effect", "ci_low", "ci_high", "p_adj"]
     rows = planted.merge(cmp[found_cols], on=KEYS, how="left")
-    extra = cmp.loc[cmp["p_adj"] < ALPHA, found_cols].merge(planted[KEYS], how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(planted=0.0)
-    rows = pd.concat([rows, extra], ignore_index=True).rename(columns={"diff": "found"})
+    extra = cmp.loc[cmp["p_adj"] < ALPHA, found_cols].merge(
+        planted[KEYS], how="left", indicator=True
+    )
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    rows = pd.concat(
+        [rows.assign(was_planted=True), extra.assign(planted=0.0, was_planted=False)],
+        ignore_index=True,
+    ).rename(columns={"diff": "found"})
     rows = rows.merge(_paired_ci(per, high), on=KEYS, how="left")
     rows["significant"] = rows["p_adj"] < ALPHA
     same = np.sign(rows["found"]) == np.sign(rows["planted"])
     rows["status"] = np.select(
-        [rows["planted"] == 0, ~rows["significant"], same],
+        [~rows["was_planted"], ~rows["significant"], same],
         ["false discovery", "missed", "recovered"],
         "wrong direction",
     )
-    cols = [*KEYS, "planted", "found", "found_low", "found_high", "effect", "ci_low", "ci_high"]
+    cols = [
+        *KEYS,
+        "was_planted",
+        "planted",
+        "found",
+        "found_low",
+        "found_high",
+        "effect",
+        "ci_low",
+        "ci_high",
+    ]
     return rows[[*cols, "p_adj", "significant", "status"]]
 
 
@@ -144,7 +159,7 @@ def summary_lines(
     """The five lines ``humeresearch demo`` prints, every number computed from the data."""
     n_rec = len(study.design)
     spans = m.spans()
-    planted = found[found["planted"] != 0]
+    planted = found[found["was_planted"]]
     recovered = planted[planted["status"] == "recovered"]
     missed = planted[planted["status"] != "recovered"]
     false = found[found["status"] == "false discovery"]
@@ -167,6 +182,6 @@ def summary_lines(
         f"Benjamini-Hochberg FDR: {n_sig} significant at q < {ALPHA}.",
         f"Planted truth: {len(recovered)} of {len(planted)} planted effects recovered; "
         f"missed: {label(missed)}; false discoveries (not planted): {label(false)}.",
-        f"mixed (span level, random intercept per participant) for the top {len(effects)}: "
+        f"mixed (spans in recordings in participants) for the top {len(effects)}: "
         f"{n_mixed_sig} of {len(effects)} condition effects significant after FDR.",
     )

@@ -52,7 +52,7 @@ def draw(
 
     import humeresearch as hr
 
-    planted = found[found["planted"] != 0]
+    planted = found[found["was_planted"]]
     emotions = list(dict.fromkeys(planted.loc[planted["family"] == "emotion", "name"]))
     treated = sorted(
         long.loc[long["condition"].astype(str) == "treatment", "source"].astype(str).unique()
@@ -105,7 +105,9 @@ def draw(
             "Effect sizes of the 20 smallest corrected p-values",
             "Cohen's d_z (treatment minus control) with 95% CIs, from compare (paired t on "
             "participant means). Filled markers: significant after Benjamini-Hochberg FDR "
-            f"over all {int(comparison['p_adj'].notna().sum())} expressions.",
+            f"over all {int(comparison['p_adj'].notna().sum())} expressions. The CIs are not "
+            "adjusted for multiplicity, so a CI that misses 0 can belong to a non-significant "
+            "row.",
         )
 
         ax = hr.plot.volcano(comparison, label=True)
@@ -118,7 +120,7 @@ def draw(
         )
 
         ax = hr.plot.forest(mixed, term="condition[T.treatment]", values=True)
-        ax.set_xlabel("treatment - control (score units), mixed model")
+        ax.set_xlabel("treatment \u2212 control (score units), mixed model")
         out["mixed"] = _render(
             ax.figure,
             folder / "mixed.png",
@@ -126,7 +128,7 @@ def draw(
             "Condition effect (treatment minus control, in score units) with 95% Wald CIs "
             "from one linear mixed model per expression: span-level observations (face "
             "averaged per utterance, utterances, sentences, bursts) with a random intercept "
-            "per participant.",
+            "per participant and a variance component per recording.",
         )
     return out
 

@@ -40,6 +40,9 @@ STAGES: tuple[str, ...] = (
 )
 #: how the mixed models are fitted (Powell first: robust for near-constant scores)
 MIXED_FIT = {"method": ["powell", "lbfgs"]}
+#: spans are nested in recordings, recordings in participants: a variance component per
+#: recording (the ``source``) besides the random intercept per participant
+RECORDING_VC = {"recording": "0 + C(source)"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,8 +137,9 @@ def run(
     :func:`humeresearch.read` (and check they agree); align face to the prosody
     utterances; summarise per participant, condition and expression; compare
     treatment with control for every expression (paired t on participant means,
-    Benjamini-Hochberg FDR); fit a mixed model (random intercept per participant,
-    span-level observations) for the ``top`` expressions; draw the figures; write
+    Benjamini-Hochberg FDR); fit a mixed model (span-level observations, random
+    intercept per participant, variance component per recording) for the ``top``
+    expressions; draw the figures; write
     the Parquet tables and the report. Nothing touches the network.
 
     Parameters
@@ -225,6 +229,7 @@ def run(
                 obs.merge(chosen, on=["model", "family", "name"]),
                 "score ~ condition",
                 groups="participant",
+                vc_formula=RECORDING_VC,
                 fit_kwargs=MIXED_FIT,
             )
             found = _analysis.truth_vs_found(truth, cmp, per, high=CONDITIONS[1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import json
 import platform
 import sys
 from collections.abc import Iterable, Sequence
@@ -17,17 +16,22 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._version import __version__
+from humeresearch.demo._figures import DPI
+
+#: figures are shown this much larger than their size in inches at 96 px/in
+DISPLAY_SCALE = 1.3
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
- color:#1f2933;max-width:1000px;margin:2rem auto;padding:0 1.2rem}
+ color:#1f2933;max-width:1200px;margin:2rem auto;padding:0 1.2rem}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
  border-bottom:1px solid #d9dee3;padding-bottom:.2rem}h3{font-size:1.05rem}
 .banner{background:#fff6e0;border:1px solid #e8c36a;border-radius:6px;padding:.7rem 1rem}
 .summary li{margin:.15rem 0}
-table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0;width:100%}
-th,td{padding:.25rem .5rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
-th{background:#f3f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;font-size:.8rem;margin:.6rem 0;width:100%}
+th,td{padding:.25rem .4rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
+th{background:#f3f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.wrap{overflow-x:auto}
 tr.sig td{background:#f1f8f2}tr.planted td:first-child{border-left:3px solid #d49a1c}
 .tag{display:inline-block;padding:0 .35rem;border-radius:3px;font-size:.78rem;white-space:nowrap}
 .recovered{background:#d8f0dc}.missed{background:#fde2cf}.false{background:#f8d4d4}
@@ -36,7 +40,7 @@ figure{margin:1.2rem 0 1.8rem}figure img{max-width:100%;height:auto;display:bloc
 figcaption{font-size:.85rem;color:#52606d;margin-top:.3rem}
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:#f3f5f7;padding:.7rem;overflow-x:auto;border-radius:4px}
-.muted{color:#52606d;font-size:.85rem}td.hash{font:12px ui-monospace,monospace;word-break:break-all}
+.muted{color:#52606d;font-size:.85rem}code.hash{font-size:12px}
 """
 
 
@@ -72,7 +76,7 @@ def render(ctx: Context) -> str:
     e = html.escape
     cfg = ctx.config
     planted_txt = "; ".join(
-        f"<b>{e(p['name'])}</b> +{p['shift']:g} in <i>{e(p['condition'])}</i> "
+        f"<b>{e(p['name'])}</b> +{p['shift']:.2f} in <i>{e(p['condition'])}</i> "
         f"({'all models' if p['model'] == 'all' else e(p['model']) + ' only'})"
         for p in cfg["planted_effects"]
     )
@@ -91,6 +95,7 @@ def render(ctx: Context) -> str:
         *(f"<li>{e(line)}</li>" for line in ctx.summary),
         "</ol>",
         _truth_section(ctx),
+        _pipeline_section(ctx),
         _figure_section(ctx),
         _stats_section(ctx),
         _mixed_section(ctx),
@@ -121,14 +126,29 @@ def _ci(lo: Any, hi: Any, fmt: str = ".2f") -> str:
     return f"[{_num(lo, fmt)}, {_num(hi, fmt)}]"
 
 
-def _table(head: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], numeric: set[int]) -> str:
-    out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+def _table(
+    head: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], numeric: set[int]
+) -> str:
+    out = ["<div class='wrap'><table>"]
+    if any(head):
+        out += ["<thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead>"]
+    out.append("<tbody>")
     for cls, cells in rows:
         out.append(f"<tr class='{cls}'>" if cls else "<tr>")
-        out += [f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)]
+        out += [
+            f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(cells)
+        ]
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def _expr(name: str, family: str) -> str:
+    """The expression's name, with its family unless it is an emotion."""
+    if family == "emotion":
+        return html.escape(name)
+    return f"{html.escape(name)} <span class='muted'>({html.escape(family)})</span>"
 
 
 def _tag(status: str) -> str:
@@ -143,12 +163,11 @@ def _truth_section(ctx: Context) -> str:
     f = ctx.found
     rows = [
         (
-            "planted" if r.planted != 0 else "",
+            "planted" if r.was_planted else "",
             [
-                html.escape(r.name),
+                _expr(r.name, r.family),
                 html.escape(r.model),
-                html.escape(r.family),
-                _num(r.planted, ".2f", signed=True) if r.planted != 0 else "not planted",
+                _num(r.planted, ".2f", signed=True) if r.was_planted else "not planted",
                 f"{_num(r.found, '.3f', signed=True)} {_ci(r.found_low, r.found_high, '.3f')}",
                 f"{_num(r.effect, '.2f')} {_ci(r.ci_low, r.ci_high)}",
                 _p(r.p_adj),
@@ -160,7 +179,6 @@ def _truth_section(ctx: Context) -> str:
     head = [
         "expression",
         "model",
-        "family",
         "planted (treatment &minus; control)",
         "found: mean paired difference [95% CI]",
         "d<sub>z</sub> [95% CI]",
@@ -176,7 +194,7 @@ def _truth_section(ctx: Context) -> str:
         "planted shift. Verdicts are computed from the data: <i>recovered</i> = q &lt; 0.05 "
         "in the planted direction, <i>missed</i> = not significant, <i>false discovery</i> = "
         "significant but not planted (FDR control expects about 5% of the discoveries to be "
-        "false).</p>" + _table(head, rows, {3, 4, 5, 6})
+        "false).</p>" + _table(head, rows, {2, 3, 4, 5})
     )
 
 
@@ -184,7 +202,7 @@ def _figure_section(ctx: Context) -> str:
     parts = ["<h2>Figures</h2>"]
     for fig in ctx.figures.values():
         data = base64.b64encode(fig.png).decode("ascii")
-        width = round(fig.width_in * 96)
+        width = round(int.from_bytes(fig.png[16:20], "big") / DPI * 96 * DISPLAY_SCALE)
         parts.append(
             f"<figure><h3>{html.escape(fig.title)}</h3>"
             f"<img alt='{html.escape(fig.title)}' width='{width}' "
@@ -196,7 +214,7 @@ def _figure_section(ctx: Context) -> str:
 
 
 def _planted_keys(ctx: Context) -> dict[tuple[str, str, str], float]:
-    p = ctx.found[ctx.found["planted"] != 0]
+    p = ctx.found[ctx.found["was_planted"]]
     return {(r.model, r.family, r.name): r.planted for r in p.itertuples()}
 
 
@@ -206,7 +224,9 @@ def _stats_section(ctx: Context) -> str:
     key = list(zip(c["model"], c["family"], c["name"]))
     is_planted = pd.Series([k in planted for k in key], index=c.index)
     shown = c[(c["p_adj"] < 0.05) | is_planted]
-    rest = c.drop(shown.index).dropna(subset=["p_adj"]).sort_values("p").head(max(0, 25 - len(shown)))
+    rest = (
+        c.drop(shown.index).dropna(subset=["p_adj"]).sort_values("p").head(max(0, 25 - len(shown)))
+    )
     shown = pd.concat([shown, rest]).sort_values(["p_adj", "p"], kind="stable")
     rows = []
     for r in shown.itertuples():
@@ -218,11 +238,14 @@ def _stats_section(ctx: Context) -> str:
         )
         rows.append(
             (
-                " ".join(x for x in ("sig" if r.p_adj < 0.05 else "", "planted" if k in planted else "") if x),
+                " ".join(
+                    x
+                    for x in ("sig" if r.p_adj < 0.05 else "", "planted" if k in planted else "")
+                    if x
+                ),
                 [
-                    html.escape(r.name),
+                    _expr(r.name, r.family),
                     html.escape(r.model),
-                    html.escape(r.family),
                     str(r.n_A),
                     _num(r.mean_A),
                     _num(r.mean_B),
@@ -237,7 +260,7 @@ def _stats_section(ctx: Context) -> str:
             )
         )
     head = [
-        "expression", "model", "family", "pairs", "mean treatment", "mean control",
+        "expression", "model", "pairs", "mean treatment", "mean control",
         "difference", "d<sub>z</sub> [95% CI]", "t (df)", "p", "q (BH)", "significant",
         "planted?",
     ]  # fmt: skip
@@ -248,7 +271,7 @@ def _stats_section(ctx: Context) -> str:
         "corrected together with Benjamini-Hochberg. Shown: every significant or planted "
         f"expression and the next smallest p-values ({len(shown)} of {n} rows); all rows are "
         "in <code>tables/compare.parquet</code>. Green rows are significant at q &lt; 0.05.</p>"
-        + _table(head, rows, set(range(3, 11)))
+        + _table(head, rows, set(range(2, 10)))
     )
 
 
@@ -257,17 +280,15 @@ def _mixed_section(ctx: Context) -> str:
     planted = _planted_keys(ctx)
     rows = []
     for r in mx.itertuples():
-        notes = []
-        if not r.converged:
-            notes.append("did not converge")
+        notes = ["yes" if r.converged else "no"]
         if "boundary" in (r.warnings or ""):
-            notes.append("participant variance at 0 (boundary)")
+            notes.append("&sup1;")
         k = (r.model, str(r.family), r.name)
         rows.append(
             (
                 "sig" if r.p_adj < 0.05 else "",
                 [
-                    html.escape(r.name),
+                    _expr(r.name, str(r.family)),
                     html.escape(r.model),
                     "yes" if k in planted else "no",
                     _num(r.estimate, ".3f", True),
@@ -276,20 +297,28 @@ def _mixed_section(ctx: Context) -> str:
                     _p(r.p_adj),
                     str(r.n_obs),
                     str(r.n_groups),
-                    html.escape("; ".join(notes) or "converged"),
+                    "".join(notes),
                 ],
             )
         )
     head = ["expression", "model", "planted?", "treatment &minus; control", "95% CI", "z", "q (BH)",
-            "observations", "participants", "fit"]  # fmt: skip
+            "observations", "participants", "converged"]  # fmt: skip
     return (
         "<h2>Mixed models for the top expressions</h2>"
         "<p>For the expressions with the smallest corrected p-values above, one linear mixed model "
-        "each, <code>score ~ condition</code> with a random intercept per participant, fitted to "
-        "span-level observations (face frames averaged per prosody utterance with "
+        "each, <code>score ~ condition</code> with a random intercept per participant and a "
+        "variance component per recording (spans are nested in recordings, recordings in "
+        "participants), fitted to span-level observations (face frames averaged per prosody "
+        "utterance with "
         "<code>humeresearch.align</code>; prosody utterances, language sentences and bursts "
         "as they are). Wald z tests, BH-corrected across these expressions. All rows are in "
-        "<code>tables/mixed.parquet</code>.</p>" + _table(head, rows, {3, 4, 5, 6, 7, 8})
+        "<code>tables/mixed.parquet</code>.</p>"
+        + _table(head, rows, {3, 4, 5, 6, 7, 8})
+        + "<p class='muted'>&sup1; statsmodels warns &ldquo;The MLE may be on the boundary of "
+        "the parameter space&rdquo; whenever a random-effect variance is below 0.01 in the "
+        "units of the data. Scores lie in [0, 1], so between-participant variances of this "
+        "size are normal here; the warning does not mean the variance is zero. The full "
+        "warning text is in the <code>warnings</code> column of the table.</p>"
     )
 
 
@@ -307,8 +336,9 @@ def _methods_section(ctx: Context) -> str:
         "model-expression combinations; effect sizes are Cohen's d_z with 95% confidence "
         "intervals, and p-values were corrected with the Benjamini-Hochberg false discovery "
         "rate procedure (q < 0.05). For the expressions with the smallest corrected p-values, "
-        "linear mixed models (statsmodels MixedLM, REML) with condition as fixed effect and a "
-        "random intercept per participant were fitted to span-level observations, with face "
+        "linear mixed models (statsmodels MixedLM, REML) with condition as fixed effect, a "
+        "random intercept per participant and a variance component per recording were fitted "
+        "to span-level observations, with face "
         "scores averaged within each speech utterance (overlap-based alignment). Scores are "
         "reported as perceived expressive behaviour, not felt emotion."
     )
@@ -343,6 +373,33 @@ def _data_section(ctx: Context) -> str:
     )
 
 
+def _pipeline_section(ctx: Context) -> str:
+    steps = [
+        ("simulate", "<code>humeresearch.simulate.study</code>: the study with its planted effects"),
+        ("write v0", "the real v0 formats: <code>inputs/predictions.json</code> and "
+         "<code>inputs/artifacts.zip</code> (<code>simulate.v0_artifacts_zip</code>)"),
+        ("read", "<code>humeresearch.read</code> on both files, exactly as on your own data; "
+         "<code>humeresearch.annotate</code> adds participant and condition from "
+         "<code>design.csv</code>"),
+        ("align", "<code>humeresearch.align</code>: face frames onto the prosody utterances"),
+        ("summarise", "<code>humeresearch.summarize</code>: one mean per participant, condition, "
+         "model and expression"),
+        ("compare", "<code>humeresearch.compare</code>: paired t-tests on the participant means, "
+         "Benjamini-Hochberg FDR over every expression"),
+        ("mixed", "<code>humeresearch.mixed</code>: linear mixed models for the top expressions"),
+        ("figures", "<code>humeresearch.plot</code>: timeline, distribution, forest, volcano"),
+    ]  # fmt: skip
+    items = "".join(
+        f"<li><b>{name}</b> ({ctx.timings.get(name, float('nan')):.1f} s): {text}</li>"
+        for name, text in steps
+    )
+    return f"<h2>What the pipeline did</h2><ol>{items}</ol>"
+
+
+def _kv(pairs: Iterable[tuple[str, str]]) -> str:
+    return _table(["", ""], (("", [f"<b>{html.escape(k)}</b>", v]) for k, v in pairs), set())
+
+
 def _provenance_section(ctx: Context) -> str:
     inputs = []
     for key, prov in ctx.provenance.items():
@@ -353,46 +410,66 @@ def _provenance_section(ctx: Context) -> str:
             inputs.append(
                 ("", [html.escape(Path(str(i.get("path"))).name), html.escape(key),
                       html.escape(str(i.get("format"))), f"{i.get('size', 0):,}",
-                      f"<span class='hash'>{html.escape(str(i.get('sha256')))}</span>",
-                      html.escape(extra)])
+                      _hash(str(i.get("sha256"))), html.escape(extra)])
             )  # fmt: skip
     for key in ("design", "truth"):
         p = ctx.inputs[key]
         inputs.append(
             ("", [html.escape(p.name), key, "csv", f"{p.stat().st_size:,}",
-                  f"<span class='hash'>{_sha256(p)}</span>", "written by the simulator"])
+                  _hash(_sha256(p)), "written by the simulator"])
         )  # fmt: skip
     tables = [
         ("", [f"<code>tables/{html.escape(p.name)}</code>", f"{p.stat().st_size:,}"])
         for p in ctx.tables.values()
     ]
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in ctx.timings.items())
-    env = {
-        "humeresearch": __version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        **{m: _version(m) for m in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib")},
-    }
+    cfg = ctx.config
+    effects = "<br>".join(
+        html.escape(f"{p['name']} +{p['shift']:.2f} in {p['condition']} ({p['model']})")
+        for p in cfg["planted_effects"]
+    )
+    simulation = [
+        ("simulator", f"<code>{html.escape(cfg['simulator'])}</code>"),
+        ("participants", str(cfg["participants"])),
+        ("conditions", html.escape(", ".join(cfg["conditions"]))),
+        ("recordings per participant and condition", str(cfg["recordings_per_condition"])),
+        ("seconds per recording", f"{cfg['duration_s']:g}"),
+        ("models", html.escape(", ".join(cfg["models"]))),
+        ("seed", str(cfg["seed"])),
+        ("planted effects", effects),
+        ("expressions given a mixed model", str(cfg["top_expressions_for_mixed"])),
+    ]
+    env = [
+        ("humeresearch", __version__),
+        ("python", sys.version.split()[0]),
+        ("platform", platform.platform()),
+        *((m, _version(m)) for m in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib")),
+    ]
     code = (
-        "from humeresearch import demo\n"
-        f"demo.run('humeresearch-demo', participants={ctx.config['participants']}, "
-        f"seed={ctx.config['seed']}, duration={ctx.config['duration_s']:g})"
+        f"humeresearch demo --out humeresearch-demo --participants {cfg['participants']} "
+        f"--seed {cfg['seed']}\n\n# or in Python:\nfrom humeresearch import demo\n"
+        f"demo.run('humeresearch-demo', participants={cfg['participants']}, "
+        f"seed={cfg['seed']}, duration={cfg['duration_s']:g})"
     )
     return (
         "<h2>Provenance</h2><h3>Inputs</h3><p>Every file the analysis read, in "
         "<code>inputs/</code>, with its SHA-256:</p>"
         + _table(["file", "role", "format", "bytes", "sha256", ""], inputs, {3})
-        + "<h3>Simulation</h3><pre>"
-        + html.escape(json.dumps(ctx.config, indent=2))
-        + "</pre><h3>Outputs</h3><p>Parquet tables with the provenance in their metadata "
+        + "<h3>Simulation</h3>"
+        + _kv(simulation)
+        + "<h3>Outputs</h3><p>Parquet tables with the provenance in their metadata "
         "(key <code>humeresearch</code>); <code>measurements.parquet</code> reads back with "
         "<code>humeresearch.read_parquet</code>, the others with <code>pandas.read_parquet</code>."
         "</p>"
         + _table(["table", "bytes"], tables, {1})
-        + f"<h3>Environment</h3><pre>{html.escape(json.dumps(env, indent=2))}</pre>"
-        + f"<p class='muted'>Stage times: {html.escape(timing)}.</p>"
+        + "<h3>Environment</h3>"
+        + _kv((k, html.escape(v)) for k, v in env)
         + f"<h3>Reproduce</h3><pre>{html.escape(code)}</pre>"
     )
+
+
+def _hash(text: str) -> str:
+    chunks = [html.escape(text[i : i + 16]) for i in range(0, len(text), 16)]
+    return f"<code class='hash'>{'<wbr>'.join(chunks)}</code>"
 
 
 def _sha256(path: Path) -> str:

@@ -157,7 +157,9 @@ def new_axes(
 
 def ink(rgb: Sequence[float]) -> str:
     """Black or white, whichever reads better on a cell of colour ``rgb``."""
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(tuple(rgb[:3]))]
+    lin = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(tuple(rgb[:3]))
+    ]
     lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     # WCAG: white has the higher contrast ratio below a relative luminance of 0.179
     return "white" if lum < 0.179 else "black"

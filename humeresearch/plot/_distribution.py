@@ -155,14 +155,18 @@ def distribution(
     if table.empty:
         raise ValueError(f"{FUNC}: no finite values of {y!r} to draw")
 
-    x_levels = list(order) if order is not None else (
-        chosen if x == "name" and chosen is not None else levels(table[x], None)
-    )  # fmt: skip
+    x_levels = (
+        list(order)
+        if order is not None
+        else (chosen if x == "name" and chosen is not None else levels(table[x], None))
+    )
     hue_levels = None
     if hue is not None:
-        hue_levels = list(hue_order) if hue_order is not None else (
-            chosen if hue == "name" and chosen is not None else levels(table[hue], None)
-        )  # fmt: skip
+        hue_levels = (
+            list(hue_order)
+            if hue_order is not None
+            else (chosen if hue == "name" and chosen is not None else levels(table[hue], None))
+        )
     color_var = hue if hue is not None else x
     color_levels = hue_levels if hue is not None else x_levels
     if color_var == "name":
@@ -179,33 +183,77 @@ def distribution(
     default = (max(3.2, 0.55 * n_x * (1 + 0.45 * (n_h - 1)) + 1.2), 3.0)
     ax = new_axes(ax, figsize, default, FUNC)
     common: dict[str, Any] = dict(
-        data=plot_data, x=x, y=y, hue=color_var, order=x_str, hue_order=c_str, palette=colors,
-        ax=ax, legend=hue is not None,
-    )  # fmt: skip
+        data=plot_data,
+        x=x,
+        y=y,
+        hue=color_var,
+        order=x_str,
+        hue_order=c_str,
+        palette=colors,
+        ax=ax,
+        legend=hue is not None,
+    )
     show_points = points if points is not None else (subject is not None and len(table) <= 2000)
     if kind == "violin":
         n_lines, n_bodies = len(ax.lines), len(ax.collections)
-        sns.violinplot(**common, cut=0, inner="quart", linewidth=0.8, density_norm="width",
-                       dodge=hue is not None, saturation=1.0, linecolor="0.15")  # fmt: skip
+        sns.violinplot(
+            **common,
+            cut=0,
+            inner="quart",
+            linewidth=0.8,
+            density_norm="width",
+            dodge=hue is not None,
+            saturation=1.0,
+            linecolor="0.15",
+        )
         _contrast_inner(ax, ax.lines[n_lines:], ax.collections[n_bodies:])
     elif kind == "box":
         with warnings.catch_warnings():  # seaborn 0.13 passes vert= to matplotlib >= 3.11
             warnings.filterwarnings("ignore", message="vert: bool was deprecated")
-            sns.boxplot(**common, showfliers=not show_points, width=0.7, linewidth=0.8,
-                        dodge=hue is not None, saturation=1.0, fliersize=2)  # fmt: skip
+            sns.boxplot(
+                **common,
+                showfliers=not show_points,
+                width=0.7,
+                linewidth=0.8,
+                dodge=hue is not None,
+                saturation=1.0,
+                fliersize=2,
+            )
     elif kind == "strip":
         sns.stripplot(**common, dodge=hue is not None, size=3, alpha=0.7, jitter=0.25)
         show_points = False
     else:
-        sns.pointplot(**common, dodge=0.4 if hue is not None else False, errorbar=("ci", 95),
-                      linestyle="none", capsize=0.15, markersize=5, err_kws={"linewidth": 1.2},
-                      seed=0)  # fmt: skip
+        sns.pointplot(
+            **common,
+            dodge=0.4 if hue is not None else False,
+            errorbar=("ci", 95),
+            linestyle="none",
+            capsize=0.15,
+            markersize=5,
+            err_kws={"linewidth": 1.2},
+            seed=0,
+        )
         show_points = False
     if show_points:
-        sns.stripplot(data=plot_data, x=x, y=y, hue=color_var, order=x_str, hue_order=c_str,
-                      palette={k: "0.1" for k in c_str}, dodge=hue is not None, size=2.6,
-                      alpha=0.8, jitter=0.12, legend=False, ax=ax, edgecolor="white",
-                      linewidth=0.4)  # fmt: skip
+        sns.stripplot(
+            data=plot_data,
+            x=x,
+            y=y,
+            hue=color_var,
+            order=x_str,
+            hue_order=c_str,
+            palette={k: "0.1" for k in c_str},
+            dodge=hue is not None,
+            size=2.6,
+            alpha=0.8,
+            jitter=0.12,
+            legend=False,
+            ax=ax,
+            edgecolor="white",
+            linewidth=0.4,
+        )
+    if kind == "point":
+        ax.set_title("mean and 95% CI", loc="right", fontsize="small", color="0.35")
     ax.set_xlabel("" if x == "name" else x)
     ax.set_ylabel(f"{y} (mean per {subject})" if subject is not None else y)
     if any(len(s) > 6 for s in x_str) and n_x > 2:
@@ -214,7 +262,8 @@ def distribution(
             t.set_ha("right")
             t.set_rotation_mode("anchor")
     if hue is not None and ax.get_legend() is not None:
-        sns.move_legend(ax, "lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(n_h, 4),
-                        title=hue, frameon=False)  # fmt: skip
+        sns.move_legend(
+            ax, "lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(n_h, 4), title=hue, frameon=False
+        )
     ax.spines[["top", "right"]].set_visible(False)
     return ax

@@ -112,9 +112,9 @@ def _colors(results: pd.DataFrame, palette: Mapping[str, Any] | None) -> list[An
 
 
 def _num(value: float) -> str:
-    """Two decimals, without the "-0.00" of tiny negative numbers."""
-    text = f"{value:.2f}" if np.isfinite(value) else "NA"
-    return "0.00" if text == "-0.00" else text
+    """Two decimals, a space for the sign of positive numbers, no "-0.00"."""
+    text = f"{value: .2f}" if np.isfinite(value) else "   NA"
+    return " 0.00" if text == "-0.00" else text
 
 
 def _legend_text(results: pd.DataFrame, p: str, alpha: float) -> str:
@@ -225,8 +225,11 @@ def forest(
     ok = np.isfinite(lo) & np.isfinite(hi)
     segs = [[(lo[i], y[i]), (hi[i], y[i])] for i in np.flatnonzero(ok)]
     widths = [1.6 if sig[i] else 1.0 for i in np.flatnonzero(ok)]
-    ax.add_collection(LineCollection(segs, colors=[line_colors[i] for i in np.flatnonzero(ok)],
-                                     linewidths=widths, zorder=2))  # fmt: skip
+    ax.add_collection(
+        LineCollection(
+            segs, colors=[line_colors[i] for i in np.flatnonzero(ok)], linewidths=widths, zorder=2
+        )
+    )
     face = [c if s else "white" for c, s in zip(colors, sig)]
     edge = [darker(c, 0.15) if s else c for c, s in zip(colors, sig)]
     ax.scatter(eff, y, s=30, c=face, edgecolors=edge, linewidths=1.2, zorder=3)
@@ -242,18 +245,57 @@ def forest(
     if values:
         trans = blended_transform_factory(ax.transAxes, ax.transData)
         for yi, e, a, b in zip(y, eff, lo, hi):
-            ax.text(1.02, yi, f"{_num(e)} [{_num(a)}, {_num(b)}]", transform=trans,
-                    va="center", fontsize="small", family="monospace")  # fmt: skip
-        ax.text(1.02, n - 0.45, "effect [CI]", transform=trans, va="bottom", fontsize="small",
-                color="0.35", family="monospace")  # fmt: skip
+            ax.text(
+                1.02,
+                yi,
+                f"{_num(e)} [{_num(a)}, {_num(b)}]",
+                transform=trans,
+                va="center",
+                fontsize="small",
+                family="monospace",
+            )
+        ax.text(
+            1.02,
+            n - 0.45,
+            "effect [CI]",
+            transform=trans,
+            va="bottom",
+            fontsize="small",
+            color="0.35",
+            family="monospace",
+        )
     handles = [
-        Line2D([], [], marker="o", ls="-", color=_NEUTRAL, mfc=_NEUTRAL, lw=1.6,
-               label=_legend_text(table, p, alpha)),
-        Line2D([], [], marker="o", ls="-", color=_NS, mfc="white", mec=_NEUTRAL, lw=1.0,
-               label="not significant"),
-    ]  # fmt: skip
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2,
-              frameon=False, fontsize="small", handlelength=1.6)  # fmt: skip
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="-",
+            color=_NEUTRAL,
+            mfc=_NEUTRAL,
+            lw=1.6,
+            label=_legend_text(table, p, alpha),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="-",
+            color=_NS,
+            mfc="white",
+            mec=_NEUTRAL,
+            lw=1.0,
+            label="not significant",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncol=2,
+        frameon=False,
+        fontsize="small",
+        handlelength=1.6,
+    )
     return ax
 
 
@@ -333,8 +375,16 @@ def volcano(
     ax.scatter(eff[ns & ~zero], height[ns & ~zero], s=14, color=_NS, lw=0, zorder=2)
     for mask, marker in ((sig & ~zero, "o"), (sig & zero, "^")):
         if mask.any():
-            ax.scatter(eff[mask], height[mask], s=32, c=[colors[i] for i in np.flatnonzero(mask)],
-                       edgecolors="white", linewidths=0.5, marker=marker, zorder=3)  # fmt: skip
+            ax.scatter(
+                eff[mask],
+                height[mask],
+                s=32,
+                c=[colors[i] for i in np.flatnonzero(mask)],
+                edgecolors="white",
+                linewidths=0.5,
+                marker=marker,
+                zorder=3,
+            )
     if (ns & zero).any():
         ax.scatter(eff[ns & zero], height[ns & zero], s=18, color=_NS, marker="^", zorder=2)
     names = np.asarray(_row_labels(table, None), dtype=object)
@@ -350,11 +400,25 @@ def volcano(
         pick = np.flatnonzero([n in wanted for n in names])
     for i in pick:
         right = eff[i] >= 0
-        ax.annotate(names[i], (eff[i], height[i]), xytext=(4 if right else -4, 2),
-                    textcoords="offset points", ha="left" if right else "right",
-                    fontsize="small", color=darker(colors[i], 0.35) if sig[i] else "0.4")  # fmt: skip
-    ax.text(1.0, -np.log10(alpha), f"{p} = {fmt_p(alpha)}", transform=blended_transform_factory(
-        ax.transAxes, ax.transData), ha="right", va="bottom", fontsize="x-small", color="0.4")  # fmt: skip
+        ax.annotate(
+            names[i],
+            (eff[i], height[i]),
+            xytext=(4 if right else -4, 2),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            fontsize="small",
+            color=darker(colors[i], 0.35) if sig[i] else "0.4",
+        )
+    ax.text(
+        1.0,
+        -np.log10(alpha),
+        f"{p} = {fmt_p(alpha)}",
+        transform=blended_transform_factory(ax.transAxes, ax.transData),
+        ha="right",
+        va="bottom",
+        fontsize="x-small",
+        color="0.4",
+    )
     lim = np.nanmax(np.abs(eff)) * 1.15 or 1.0
     ax.set_xlim(-lim, lim)
     ax.set_ylim(0, max(height.max(), -np.log10(alpha)) * 1.1)

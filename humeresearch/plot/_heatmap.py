@@ -27,6 +27,7 @@ from humeresearch.plot._matrix import choose_cmap, draw_matrix
 
 FUNC = "heatmap"
 AGGS = ("mean", "median", "max", "min")
+SERIES = ["source", "file", "model", "track", "family", "name"]
 NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 
@@ -48,7 +49,9 @@ def _row_columns(table: pd.DataFrame, y: str | Sequence[str] | None) -> list[str
     return [*cols, "name"]
 
 
-def _time_bins(long: pd.DataFrame, step: float | None, rows: list[str]) -> tuple[pd.DataFrame, float]:
+def _time_bins(
+    long: pd.DataFrame, step: float | None, rows: list[str]
+) -> tuple[pd.DataFrame, float]:
     """Mean score per (row, time bin) on the recording clock, via :func:`humeresearch.resample`."""
     from humeresearch.clocks import resample
 
@@ -67,6 +70,12 @@ def _time_bins(long: pd.DataFrame, step: float | None, rows: list[str]) -> tuple
     except ValueError as exc:
         raise ValueError(f"{FUNC}: cannot bin the data in time: {exc}") from exc
     binned = binned[np.isfinite(binned["score"].to_numpy(np.float64, na_value=np.nan))]
+    missing = [c for c in rows if c not in binned.columns]
+    if missing:
+        raise ValueError(
+            f"{FUNC}: with x='time' the rows (y=) must be among {SERIES}; {missing} are not "
+            "(bin per series first, e.g. with humeresearch.resample, then use another x)"
+        )
     # series of one row (e.g. face_0 and face_1 for 'Joy') count equally per bin
     cell = binned.groupby([*rows, "span_id"], observed=True, sort=False)["score"].mean()
     return cell.rename("value").reset_index().rename(columns={"span_id": "_bin"}), float(step)
@@ -122,7 +131,8 @@ def heatmap(
         ``"time"`` or the column whose levels become the columns.
     y : str or sequence of str, optional
         Columns whose levels become the rows. Default: ``name``, preceded by
-        ``model`` and ``family`` when the data holds several of them.
+        ``model`` and ``family`` when the data holds several of them. With
+        ``x="time"`` they must be among ``source, file, model, track, family, name``.
     value : str, default "score"
         The numeric column shown.
     %(names)s
@@ -224,7 +234,9 @@ def heatmap(
     else:
         means = grid.mean(axis=1, skipna=True).to_numpy()
         prefix = [_prefix_key(grid.index[i]) for i in range(len(grid))]
-        order = sorted(range(len(grid)), key=lambda i: (prefix[i], -np.nan_to_num(means[i], nan=-np.inf)))
+        order = sorted(
+            range(len(grid)), key=lambda i: (prefix[i], -np.nan_to_num(means[i], nan=-np.inf))
+        )
     grid = grid.iloc[order]
     values = grid.to_numpy(np.float64, na_value=np.nan)
     if cluster and len(grid) > 2:
@@ -247,9 +259,19 @@ def heatmap(
     ax = new_axes(ax, figsize, (max(default[0], 3.5), max(default[1], 2.0)), FUNC)
     show = annot if annot is not None else (x != "time" and values.size <= 300)
     label = value if x == "time" else f"{agg} {value}"
-    draw_matrix(ax, values, labels, [str(c) for c in grid.columns] if edges is None else None,
-                cmap=cm, norm=norm, annot=show, fmt=fmt, x_edges=edges, cbar=cbar,
-                cbar_label=f"mean {value}" if x == "time" else label)  # fmt: skip
+    draw_matrix(
+        ax,
+        values,
+        labels,
+        [str(c) for c in grid.columns] if edges is None else None,
+        cmap=cm,
+        norm=norm,
+        annot=show,
+        fmt=fmt,
+        x_edges=edges,
+        cbar=cbar,
+        cbar_label=f"mean {value}" if x == "time" else label,
+    )
     ax.set_xlabel("time (s)" if x == "time" else x)
     ax.tick_params(axis="y", labelsize="small" if n_rows > 20 else "medium")
     if x == "time":

@@ -151,22 +151,42 @@ def expression_map(
     else:
         hv = coords[hue][ok]
         if pd.api.types.is_numeric_dtype(hv) and hv.nunique() > 10:
-            pts = ax.scatter(px[ok], py[ok], s=size, c=hv.to_numpy(np.float64), cmap="mako_r",
-                             alpha=alpha, lw=0, rasterized=raster)  # fmt: skip
+            pts = ax.scatter(
+                px[ok],
+                py[ok],
+                s=size,
+                c=hv.to_numpy(np.float64),
+                cmap="mako_r",
+                alpha=alpha,
+                lw=0,
+                rasterized=raster,
+            )
             ax.figure.colorbar(pts, ax=ax, shrink=0.7, label=hue)
         else:
             lv = list(pd.unique(hv.dropna()))
             if isinstance(hv.dtype, pd.CategoricalDtype):
                 lv = [c for c in hv.cat.categories if c in set(lv)]
-            colors = (expression_colors(lv, palette) if hue == "name" else
-                      group_palette(lv, palette))  # fmt: skip
+            colors = expression_colors(lv, palette) if hue == "name" else group_palette(lv, palette)
             for level in lv:
                 m = (hv == level).to_numpy(dtype=bool, na_value=False)
-                ax.scatter(px[ok][m], py[ok][m], s=size, color=colors[level], alpha=alpha,
-                           label=str(level), rasterized=raster, edgecolors="white",
-                           linewidths=0.4 if n <= 500 else 0)  # fmt: skip
-            ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                      markerscale=max(1.0, 20 / size) ** 0.5)  # fmt: skip
+                ax.scatter(
+                    px[ok][m],
+                    py[ok][m],
+                    s=size,
+                    color=colors[level],
+                    alpha=alpha,
+                    label=str(level),
+                    rasterized=raster,
+                    edgecolors="white",
+                    linewidths=0.4 if n <= 500 else 0,
+                )
+            ax.legend(
+                title=hue,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+                frameon=False,
+                markerscale=max(1.0, 20 / size) ** 0.5,
+            )
     ax.axhline(0, color="0.85", lw=0.7, zorder=0)
     ax.axvline(0, color="0.85", lw=0.7, zorder=0)
 
@@ -190,22 +210,50 @@ def expression_map(
             for i in idx:
                 tip = np.array([lx[i], ly[i]]) * scale
                 c = colors[labels[i]]
-                ax.add_patch(FancyArrowPatch((0, 0), tuple(tip), arrowstyle="-|>", color=c,
-                                             lw=1.4, shrinkA=0, shrinkB=0, mutation_scale=9,
-                                             zorder=4))  # fmt: skip
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (0, 0),
+                        tuple(tip),
+                        arrowstyle="-|>",
+                        color=c,
+                        lw=1.4,
+                        shrinkA=0,
+                        shrinkB=0,
+                        mutation_scale=9,
+                        zorder=4,
+                    )
+                )
                 direction = tip / (np.hypot(*tip) or 1.0)
-                text = ax.annotate(labels[i], xy=tip, xytext=direction * 5, textcoords="offset points",
-                            ha="left" if direction[0] > 0.2 else "right" if direction[0] < -0.2
-                            else "center", va="bottom" if direction[1] > 0.2 else "top"
-                            if direction[1] < -0.2 else "center", fontsize="small",
-                            color=darker(c, 0.35), zorder=5)  # fmt: skip
+                text = ax.annotate(
+                    labels[i],
+                    xy=tip,
+                    xytext=direction * 5,
+                    textcoords="offset points",
+                    ha="left"
+                    if direction[0] > 0.2
+                    else "right"
+                    if direction[0] < -0.2
+                    else "center",
+                    va="bottom"
+                    if direction[1] > 0.2
+                    else "top"
+                    if direction[1] < -0.2
+                    else "center",
+                    fontsize="small",
+                    color=darker(c, 0.35),
+                    zorder=5,
+                )
                 texts.append((text, 1.0 if direction[1] >= 0 else -1.0))
             _spread(ax, texts)
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(_axis_label(x, list(coords.columns), explained))
     ax.set_ylabel(_axis_label(y, list(coords.columns), explained))
     if method:
-        ax.set_title(method.upper() if len(method) <= 5 else method, loc="left",
-                     fontsize="small", color="0.3")  # fmt: skip
+        ax.set_title(
+            method.upper() if len(method) <= 5 else method,
+            loc="left",
+            fontsize="small",
+            color="0.3",
+        )
     ax.spines[["top", "right"]].set_visible(False)
     return ax

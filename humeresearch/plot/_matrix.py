@@ -111,8 +111,15 @@ def draw_matrix(
             v = values[i, j]
             star = "*" if marks is not None and marks[i, j] else ""
             x = (xe[j] + xe[j + 1]) / 2
-            ax.text(x, i + 0.5, f"{v:{fmt}}{star}", ha="center", va="center", fontsize=size,
-                    color=ink(cmap(norm(v))))  # fmt: skip
+            ax.text(
+                x,
+                i + 0.5,
+                f"{v:{fmt}}{star}",
+                ha="center",
+                va="center",
+                fontsize=size,
+                color=ink(cmap(norm(v))),
+            )
     if cbar:
         bar = ax.figure.colorbar(mesh, ax=ax, shrink=0.8, pad=0.02, aspect=30)
         bar.set_label(cbar_label)
@@ -250,8 +257,19 @@ def agreement_matrix(
     label = value
     if "method" in results.columns and results["method"].nunique() == 1:
         label = str(results["method"].iloc[0])
-    draw_matrix(ax, values, [str(r) for r in rows], [str(c) for c in cols], cmap=cm, norm=norm,
-                annot=annot, fmt=fmt, marks=sig, cbar=cbar, cbar_label=label)  # fmt: skip
+    draw_matrix(
+        ax,
+        values,
+        [str(r) for r in rows],
+        [str(c) for c in cols],
+        cmap=cm,
+        norm=norm,
+        annot=annot,
+        fmt=fmt,
+        marks=sig,
+        cbar=cbar,
+        cbar_label=label,
+    )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     if sig is not None and annot:
@@ -282,8 +300,9 @@ def _wide_scores(
     if not index:
         raise ValueError(f"{func}: no columns identify one observation; pass index=")
     require(table, index, func)
-    wide = table.pivot_table(index=index, columns=cols, values=value, aggfunc="mean",
-                             observed=True, sort=False)  # fmt: skip
+    wide = table.pivot_table(
+        index=index, columns=cols, values=value, aggfunc="mean", observed=True, sort=False
+    )
     if isinstance(wide.columns, pd.MultiIndex):
         wide.columns = [" \u00b7 ".join(map(str, c)) for c in wide.columns]
     else:
@@ -378,7 +397,9 @@ def correlation_matrix(
     check_option(triangle, "triangle", TRIANGLES, func)
     wide = _wide_scores(data, columns, index, value, names, top_k, family, func)
     if wide.shape[1] < 2:
-        raise ValueError(f"{func}: need at least 2 variables to correlate; got {list(wide.columns)}")
+        raise ValueError(
+            f"{func}: need at least 2 variables to correlate; got {list(wide.columns)}"
+        )
     corr = wide.corr(method=method)
     labels = list(corr.columns)
     if cluster and len(labels) > 2:
@@ -387,7 +408,9 @@ def correlation_matrix(
 
         dist = np.clip(1.0 - corr.fillna(0.0).to_numpy(), 0.0, 2.0)
         np.fill_diagonal(dist, 0.0)
-        link = linkage(squareform((dist + dist.T) / 2, checks=False), "average", optimal_ordering=True)
+        link = linkage(
+            squareform((dist + dist.T) / 2, checks=False), "average", optimal_ordering=True
+        )
         labels = [labels[i] for i in leaves_list(link)]
         corr = corr.loc[labels, labels]
     values = corr.to_numpy(np.float64)
@@ -403,6 +426,16 @@ def correlation_matrix(
     n = len(labels)
     ax = new_axes(ax, figsize, (1.6 + 0.42 * n, 1.0 + 0.36 * n), func)
     show = annot if annot is not None else n <= 15
-    draw_matrix(ax, values, rows, cols, cmap=cm, norm=norm, annot=show, fmt=fmt, cbar=cbar,
-                cbar_label=f"{method} r" if method != "kendall" else "Kendall tau")  # fmt: skip
+    draw_matrix(
+        ax,
+        values,
+        rows,
+        cols,
+        cmap=cm,
+        norm=norm,
+        annot=show,
+        fmt=fmt,
+        cbar=cbar,
+        cbar_label=f"{method} r" if method != "kendall" else "Kendall tau",
+    )
     return ax

@@ -84,6 +84,16 @@ def color(name: str) -> RGB:
 
     See :func:`palette` for how colours are assigned.
 
+    Parameters
+    ----------
+    name : str
+        An expression name in any case (``"Joy"``, ``"joy"``).
+
+    Returns
+    -------
+    tuple of float
+        ``(r, g, b)``.
+
     Examples
     --------
     >>> from humeresearch.plot import color

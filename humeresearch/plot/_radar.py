@@ -7,12 +7,11 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 
+from humeresearch.plot import _docs
 from humeresearch.plot._common import check_option, frame_of, keep_family, select_names
 from humeresearch.plot._distribution import levels
-from humeresearch.plot import _docs
 from humeresearch.plot._palette import group_palette
 
 FUNC = "radar"
@@ -125,8 +124,15 @@ def radar(
     for i, group in enumerate(groups):
         vals = wide.loc[group].to_numpy(np.float64, na_value=np.nan)
         ring = np.append(vals, vals[0])
-        ax.plot(closed, ring, color=colors[group], lw=1.6, ls=_STYLES[i % len(_STYLES)],
-                label=str(group), solid_joinstyle="round")  # fmt: skip
+        ax.plot(
+            closed,
+            ring,
+            color=colors[group],
+            lw=1.6,
+            ls=_STYLES[i % len(_STYLES)],
+            label=str(group),
+            solid_joinstyle="round",
+        )
         if fill and np.isfinite(vals).all():
             ax.fill(closed, ring, color=colors[group], alpha=0.12, lw=0)
     ax.set_theta_offset(np.pi / 2)
@@ -134,7 +140,9 @@ def radar(
     ax.set_xticks(theta, [str(c) for c in chosen])
     for angle, label in zip(theta, ax.get_xticklabels()):
         side = np.sin(angle)
-        label.set_horizontalalignment("left" if side > 0.1 else "right" if side < -0.1 else "center")
+        label.set_horizontalalignment(
+            "left" if side > 0.1 else "right" if side < -0.1 else "center"
+        )
     ax.tick_params(axis="x", pad=2)
     top = np.nanmax(wide.to_numpy(np.float64, na_value=np.nan))
     ax.set_ylim(0, (top if np.isfinite(top) and top > 0 else 1.0) * 1.1)
@@ -144,6 +152,10 @@ def radar(
     ax.spines["polar"].set_color("0.7")
     if by is not None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1.08), title=by, frameon=False)
-    ax.set_title(f"{agg} {value}" + (f" (per {subject})" if subject else ""), loc="left",
-                 fontsize="small", color="0.3")  # fmt: skip
+    ax.set_title(
+        f"{agg} {value}" + (f" (per {subject})" if subject else ""),
+        loc="left",
+        fontsize="small",
+        color="0.3",
+    )
     return ax

@@ -114,7 +114,6 @@ def _transcript(ax: Axes, words: pd.DataFrame, xlim: tuple[float, float]) -> Non
     """Word/utterance text along the top of a lane, truncated to the room it has."""
     words = words.sort_values(["begin", "end"], kind="stable")
     b = words["begin"].to_numpy(np.float64)
-    e = words["end"].to_numpy(np.float64)
     texts = words["text"].astype(str).to_numpy()
     fig = ax.figure
     width_in = ax.get_position().width * fig.get_figwidth()
@@ -133,8 +132,17 @@ def _transcript(ax: Axes, words: pd.DataFrame, xlim: tuple[float, float]) -> Non
         if len(text) > n:
             text = text[: n - 1].rstrip() + "\u2026"
         level = _TEXT_LEVELS[i % 2]
-        ax.text(b[i], level, text, transform=trans, fontsize=fontsize, va="top", ha="left",
-                color="0.2", clip_on=True)  # fmt: skip
+        ax.text(
+            b[i],
+            level,
+            text,
+            transform=trans,
+            fontsize=fontsize,
+            va="top",
+            ha="left",
+            color="0.2",
+            clip_on=True,
+        )
 
 
 def _text_rows(
@@ -162,8 +170,10 @@ def _text_rows(
                 "as data, or a long table with a 'text' column)"
             )
         return {}
-    table = table[table["text"].notna().to_numpy(dtype=bool) & np.isfinite(
-        table["begin"].to_numpy(np.float64, na_value=np.nan))]  # fmt: skip
+    table = table[
+        table["text"].notna().to_numpy(dtype=bool)
+        & np.isfinite(table["begin"].to_numpy(np.float64, na_value=np.nan))
+    ]
     if table.empty:
         return {}
     out = {}
@@ -190,7 +200,9 @@ def _lane_axes(
 ) -> tuple[Figure, list[Axes], bool]:
     if ax is None:
         size = figsize or (7.5, 0.4 + 1.15 * n)
-        fig, grid = plt.subplots(n, 1, sharex=True, squeeze=False, figsize=size, layout="constrained")
+        fig, grid = plt.subplots(
+            n, 1, sharex=True, squeeze=False, figsize=size, layout="constrained"
+        )
         return fig, list(grid[:, 0]), True
     axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
     if len(axes) != n or not all(isinstance(a, Axes) for a in axes):
@@ -383,9 +395,11 @@ def timeline(
             inst = e == b
             if inst.any():
                 steps = np.diff(np.unique(b[inst]))
-                lane_gap = gap if gap is not None else (
-                    2.5 * float(np.median(steps)) if len(steps) else np.inf
-                )  # fmt: skip
+                lane_gap = (
+                    gap
+                    if gap is not None
+                    else (2.5 * float(np.median(steps)) if len(steps) else np.inf)
+                )
                 _draw_instants(lane_ax, b[inst], s[inst], lane_gap, colors[name])
             if (~inst).any():
                 _draw_spans(lane_ax, b[~inst], e[~inst], s[~inst], colors[name])
@@ -416,8 +430,11 @@ def timeline(
         fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
     else:
         axes[0].legend(
-            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="expression",
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            title="expression",
             frameon=False,
-        )  # fmt: skip
+        )
         axes[0].set_title(title, loc="left", fontsize="medium")
     return fig

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from humeresearch._build import Builder
 from humeresearch._errors import ContractError, FormatError
+from humeresearch._gc import paused
 from humeresearch._measurements import (
     Measurements,
     check,
@@ -89,9 +90,10 @@ def read(
         Read several inputs in parallel with this many workers (default: one at a
         time). Order and results are the same as sequential reading.
     executor : {"thread", "process"}, default "thread"
-        The kind of worker. Threads measured faster than processes for both JSON and
-        zip inputs (Arrow, numpy and hashing release the GIL; processes pay for
-        sending the tables back): ``benchmarks/bench_ingest.py`` prints both.
+        The kind of worker. Measured with ``benchmarks/bench_ingest.py`` on a shared
+        2-core machine, two threads ran at 0.87-1.13x and two processes at 0.40-0.83x
+        the sequential speed (processes pay for sending the tables back): use
+        workers only where cores are idle, and prefer threads.
     **options
         Passed to the format's reader, for example ``offsets=`` (v0 stream replies),
         ``sources=``/``source=``/``file=`` (artifacts and CSVs), ``fps=`` or
@@ -177,11 +179,12 @@ def read_many(
         else:
             units.append(path)
     show = progress if progress is not None else _interactive()
-    outcomes = _run(units, format, options, workers, executor, show and len(units) > 1)
+    stop = errors == "raise"
+    outcomes = _run(units, format, options, workers, executor, show and len(units) > 1, stop)
     parts: list[Measurements] = []
     failed: list[_Failure] = []
     seen: dict[tuple[str, str, str, str], str] = {}
-    for unit, outcome in zip(units, outcomes, strict=True):
+    for unit, outcome in zip(units, outcomes, strict=False):  # shorter after a stop
         if isinstance(outcome, _Failure):
             if errors == "raise":
                 raise outcome.exception()
@@ -258,10 +261,11 @@ def _read_one(inp: Input, format: str, options: dict[str, Any]) -> Measurements:
         raise FormatError(inp.name, "", f"not a recognised Hume output (known formats: {known})")
     builder = Builder()
     hashing = _hash_in_background(inp)
-    extra = fmt.read(inp, builder, **options) or {}
-    if hashing is not None:
-        hashing.join()
-    spans, scores, errs = builder.build()
+    with paused():  # no reference cycles are made here: skip the collector's walks
+        extra = fmt.read(inp, builder, **options) or {}
+        if hashing is not None:
+            hashing.join()
+        spans, scores, errs = builder.build()
     return check(Measurements(spans, scores, errs, new_provenance([inp.record(fmt.name, **extra)])))
 
 
@@ -292,7 +296,9 @@ def _run(
     workers: int | None,
     executor: Executor,
     show: bool,
+    stop: bool = False,
 ) -> list[Measurements | _Failure]:
+    """Outcomes of every unit in order (sequentially, up to the first failure if ``stop``)."""
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(units), desc="reading", unit="file", disable=not show)
@@ -302,6 +308,8 @@ def _run(
             for unit in units:
                 out.append(_read_unit(unit, format, options))
                 bar.update()
+                if stop and isinstance(out[-1], _Failure):
+                    break
             return out
         from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 

@@ -354,10 +354,12 @@ def add_group(
 
 
 def _frames(values: list[int | float | None], name: str, where: str) -> Any:
-    try:
-        return np.array(values, dtype=np.int64)  # the usual case: all whole numbers
-    except (TypeError, ValueError):
-        pass
+    """Frame numbers: whole numbers (stream replies send them as floats) or None."""
+    arr = np.array(values)  # numpy picks int64, float64, or object when None is present
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "f" and bool(np.all(np.isfinite(arr) & (arr == np.floor(arr)))):
+        return arr.astype(np.int64)
     out: list[int | None] = []
     for k, value in enumerate(values):
         if isinstance(value, float):

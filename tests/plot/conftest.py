@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from humeresearch._contract import LONG_COLUMNS, wide_column  # noqa: E402
+from humeresearch._contract import LONG_COLUMNS, wide_column
 
 NAMES = ["Joy", "Calmness", "Interest", "Anger", "Sadness", "Boredom"]
 SOURCE = "rec.mp4"
@@ -49,12 +49,26 @@ def make_recording(seed: int = 0, source: str = SOURCE) -> tuple[pd.DataFrame, p
     t = np.round(np.arange(0, 30, 1 / 3), 6)
     for track, times in (("face_0", t), ("face_1", t[(t < 10) | (t >= 15)])):
         for k, name in enumerate(NAMES):
-            parts.append(pd.DataFrame({
-                "model": "face", "track": track, "span_id": np.arange(len(times)),
-                "begin": times, "end": times, "family": "emotion", "name": name,
-                "score": np.clip(0.1 * k + 0.3 * np.sin(times / (3 + k)) ** 2
-                                 + rng.normal(0, 0.02, len(times)), 0, 1),
-            }))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model": "face",
+                        "track": track,
+                        "span_id": np.arange(len(times)),
+                        "begin": times,
+                        "end": times,
+                        "family": "emotion",
+                        "name": name,
+                        "score": np.clip(
+                            0.1 * k
+                            + 0.3 * np.sin(times / (3 + k)) ** 2
+                            + rng.normal(0, 0.02, len(times)),
+                            0,
+                            1,
+                        ),
+                    }
+                )
+            )
     spans = {
         ("prosody", "spk_0"): [(1.0, 4.0), (4.0, 6.5), (6.0, 9.0), (20.0, 24.0)],
         ("prosody", "spk_1"): [(10.0, 13.0), (14.5, 18.0)],
@@ -66,14 +80,24 @@ def make_recording(seed: int = 0, source: str = SOURCE) -> tuple[pd.DataFrame, p
         b = np.array([e[0] for e in extent])
         e = np.array([e[1] for e in extent])
         for k, name in enumerate(NAMES):
-            parts.append(pd.DataFrame({
-                "model": model, "track": track, "span_id": np.arange(len(b)), "begin": b,
-                "end": e, "family": "emotion", "name": name,
-                "score": rng.uniform(0.05, 0.6, len(b)) + 0.02 * k,
-            }))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model": model,
+                        "track": track,
+                        "span_id": np.arange(len(b)),
+                        "begin": b,
+                        "end": e,
+                        "family": "emotion",
+                        "name": name,
+                        "score": rng.uniform(0.05, 0.6, len(b)) + 0.02 * k,
+                    }
+                )
+            )
         for i in range(len(b)):
-            span_rows.append((model, track, i, b[i], e[i],
-                              texts[i] if model == "language" else pd.NA))  # fmt: skip
+            span_rows.append(
+                (model, track, i, b[i], e[i], texts[i] if model == "language" else pd.NA)
+            )
     long = pd.concat(parts, ignore_index=True).assign(source=source, file=source)
     long = _frame([long])
     face_spans = long[long["model"] == "face"].drop_duplicates(["track", "span_id"])
@@ -95,8 +119,11 @@ def make_wide(long: pd.DataFrame) -> pd.DataFrame:
     for c in ("source", "file", "model", "track"):
         wide[c] = wide[c].astype("string")
     wide["model"] = wide["model"].astype("category")
-    wide = wide.assign(api="v0", frame=pd.array([pd.NA] * len(wide), dtype="Int64"),
-                       text=pd.array([pd.NA] * len(wide), dtype="string"))  # fmt: skip
+    wide = wide.assign(
+        api="v0",
+        frame=pd.array([pd.NA] * len(wide), dtype="Int64"),
+        text=pd.array([pd.NA] * len(wide), dtype="string"),
+    )
     return wide
 
 
@@ -109,11 +136,27 @@ def make_study(n_subjects: int = 10, n_frames: int = 5, seed: int = 0) -> pd.Dat
             for k, name in enumerate(NAMES):
                 shift = 0.15 if (name == "Joy" and cond == "treatment") else 0.0
                 for f in range(n_frames):
-                    rows.append((f"p{s:02d}", cond, f"p{s:02d}_{cond}.mp4", f, name,
-                                 0.2 + 0.05 * k + shift + rng.normal(0, 0.05)))  # fmt: skip
-    df = pd.DataFrame(rows, columns=["participant", "condition", "source", "span_id", "name", "score"])
-    df = df.assign(file=df["source"], model="face", track="face_0", begin=df["span_id"] / 3.0,
-                   end=df["span_id"] / 3.0, family="emotion")  # fmt: skip
+                    rows.append(
+                        (
+                            f"p{s:02d}",
+                            cond,
+                            f"p{s:02d}_{cond}.mp4",
+                            f,
+                            name,
+                            0.2 + 0.05 * k + shift + rng.normal(0, 0.05),
+                        )
+                    )
+    df = pd.DataFrame(
+        rows, columns=["participant", "condition", "source", "span_id", "name", "score"]
+    )
+    df = df.assign(
+        file=df["source"],
+        model="face",
+        track="face_0",
+        begin=df["span_id"] / 3.0,
+        end=df["span_id"] / 3.0,
+        family="emotion",
+    )
     out = _frame([df])
     out["participant"] = df["participant"].to_numpy()
     out["condition"] = df["condition"].to_numpy()
@@ -156,25 +199,45 @@ def study() -> pd.DataFrame:
 @pytest.fixture
 def compare_results() -> pd.DataFrame:
     effect = np.array([-0.9, 0.1, 0.35, -0.2, 0.6, np.nan])
-    return pd.DataFrame({
-        "model": "face", "family": "emotion", "name": NAMES, "test": "paired_t",
-        "A": "control", "B": "treatment", "n_A": 10, "n_B": 10,
-        "p": [0.001, 0.7, 0.04, 0.5, 0.01, np.nan],
-        "p_adj": [0.006, 0.7, 0.06, 0.6, 0.03, np.nan], "correction": "fdr_bh",
-        "effect": effect, "effect_type": "cohen_d_z",
-        "ci_low": effect - 0.4, "ci_high": effect + 0.4,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "model": "face",
+            "family": "emotion",
+            "name": NAMES,
+            "test": "paired_t",
+            "A": "control",
+            "B": "treatment",
+            "n_A": 10,
+            "n_B": 10,
+            "p": [0.001, 0.7, 0.04, 0.5, 0.01, np.nan],
+            "p_adj": [0.006, 0.7, 0.06, 0.6, 0.03, np.nan],
+            "correction": "fdr_bh",
+            "effect": effect,
+            "effect_type": "cohen_d_z",
+            "ci_low": effect - 0.4,
+            "ci_high": effect + 0.4,
+        }
+    )
 
 
 @pytest.fixture
 def mixed_results() -> pd.DataFrame:
     rows = []
     for k, name in enumerate(NAMES):
-        for term, est in (("Intercept", 0.3 + 0.01 * k), ("condition[T.treatment]", 0.02 * k - 0.05)):
+        for term, est in (
+            ("Intercept", 0.3 + 0.01 * k),
+            ("condition[T.treatment]", 0.02 * k - 0.05),
+        ):
             rows.append((name, term, est, 0.02, est / 0.02, 0.02 if k == 5 else 0.4))
     df = pd.DataFrame(rows, columns=["name", "term", "estimate", "se", "z", "p"])
-    return df.assign(p_adj=df["p"], correction="fdr_bh", ci_low=df["estimate"] - 0.04,
-                     ci_high=df["estimate"] + 0.04, converged=True, warnings="")  # fmt: skip
+    return df.assign(
+        p_adj=df["p"],
+        correction="fdr_bh",
+        ci_low=df["estimate"] - 0.04,
+        ci_high=df["estimate"] + 0.04,
+        converged=True,
+        warnings="",
+    )
 
 
 @pytest.fixture
@@ -190,8 +253,13 @@ def agreement_results() -> pd.DataFrame:
 @pytest.fixture
 def embedding() -> FakeEmbedding:
     rng = np.random.default_rng(1)
-    coords = pd.DataFrame({"condition": np.repeat(["control", "treatment"], 15),
-                           "dim1": rng.normal(size=30), "dim2": rng.normal(size=30)})  # fmt: skip
+    coords = pd.DataFrame(
+        {
+            "condition": np.repeat(["control", "treatment"], 15),
+            "dim1": rng.normal(size=30),
+            "dim2": rng.normal(size=30),
+        }
+    )
     loadings = pd.DataFrame(
         {"dim1": [0.8, -0.1, 0.3, 0.05, -0.5, 0.2], "dim2": [0.1, 0.7, -0.4, 0.05, 0.2, -0.1]},
         index=pd.Index(NAMES, name="name"),

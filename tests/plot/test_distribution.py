@@ -53,12 +53,13 @@ def test_names_without_hue_are_coloured_by_the_palette_and_ranked(study):
 
 def test_point_shows_the_mean_of_subject_means(study):
     names = ["Joy", "Calmness"]
-    ax = hr.plot.distribution(study, hue="condition", subject="participant", kind="point",
-                              names=names)  # fmt: skip
+    ax = hr.plot.distribution(
+        study, hue="condition", subject="participant", kind="point", names=names
+    )
     means = subject_means(study, names).groupby(level=[0, 1], observed=True).mean()
     got = []
     for line in ax.get_lines():
-        x, y = line.get_xdata(), line.get_ydata()
+        y = line.get_ydata()
         if line.get_marker() not in (None, "None", "") and len(y):
             got.extend(np.asarray(y, float))
     np.testing.assert_allclose(np.sort(got), np.sort(means.to_numpy()))

@@ -57,7 +57,7 @@ def test_forest_raw_p_unsorted_and_values(compare_results):
     filled = [tuple(f) != (1, 1, 1, 1) for f in points.get_facecolors()]
     assert filled == list((finite["p"] < 0.02).to_numpy()[::-1])
     texts = [t.get_text() for t in ax.texts]
-    assert texts[0] == "0.60 [0.20, 1.00]" and len(texts) == len(finite) + 1
+    assert texts[0] == " 0.60 [ 0.20,  1.00]" and len(texts) == len(finite) + 1
 
 
 def test_forest_mixed_detects_estimate_and_drops_intercepts(mixed_results):
@@ -104,8 +104,12 @@ def test_volcano_p_zero_is_drawn_as_a_triangle(compare_results):
     res = compare_results.copy()
     res.loc[0, "p_adj"] = 0.0
     ax = hr.plot.volcano(res)
-    tri = [c for c in scatter_points(ax) if len(c.get_offsets()) == 1
-           and c.get_offsets()[0, 0] == pytest.approx(res.loc[0, "effect"])]  # fmt: skip
+    tri = [
+        c
+        for c in scatter_points(ax)
+        if len(c.get_offsets()) == 1
+        and c.get_offsets()[0, 0] == pytest.approx(res.loc[0, "effect"])
+    ]
     assert len(tri) == 1
     height = tri[0].get_offsets()[0, 1]
     assert np.isfinite(height) and height == pytest.approx(-np.log10(0.03 / 10))

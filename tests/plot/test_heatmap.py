@@ -100,13 +100,32 @@ def test_several_models_get_their_own_rows(long):
 
 def test_cluster_puts_similar_rows_together():
     t = np.arange(0, 100.0)
-    shapes = {"Joy": np.sin(t / 10), "Anger": np.cos(t / 10), "Amusement": np.sin(t / 10) + 0.01,
-              "Fear": np.cos(t / 10) + 0.02, "Awe": -np.sin(t / 10)}  # fmt: skip
-    df = pd.concat([
-        pd.DataFrame({"source": "a", "file": "a", "model": "face", "track": "face_0",
-                      "span_id": np.arange(100), "begin": t, "end": t, "family": "emotion",
-                      "name": n, "score": s}) for n, s in shapes.items()
-    ])  # fmt: skip
+    shapes = {
+        "Joy": np.sin(t / 10),
+        "Anger": np.cos(t / 10),
+        "Amusement": np.sin(t / 10) + 0.01,
+        "Fear": np.cos(t / 10) + 0.02,
+        "Awe": -np.sin(t / 10),
+    }
+    df = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "source": "a",
+                    "file": "a",
+                    "model": "face",
+                    "track": "face_0",
+                    "span_id": np.arange(100),
+                    "begin": t,
+                    "end": t,
+                    "family": "emotion",
+                    "name": n,
+                    "score": s,
+                }
+            )
+            for n, s in shapes.items()
+        ]
+    )
     plain = hr.plot.heatmap(df, step=1)
     clustered = hr.plot.heatmap(df, step=1, cluster=True)
     order = [t.get_text() for t in clustered.get_yticklabels()]
@@ -151,3 +170,10 @@ def test_draws_into_given_axes(long):
 def test_bad_options(long, kwargs, message):
     with pytest.raises(ValueError, match=message):
         hr.plot.heatmap(long, **kwargs)
+
+
+def test_time_rows_must_be_series_columns(study):
+    with pytest.raises(ValueError, match="rows \\(y=\\) must be among"):
+        hr.plot.heatmap(study, y=["condition", "name"])
+    ax = hr.plot.heatmap(study, y=["track", "name"], step=1.0, names=["Joy"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["face_0 \u00b7 Joy"]

@@ -40,7 +40,13 @@ def test_one_lane_per_model_and_track_in_contract_order(long):
     assert isinstance(fig, Figure)
     assert n_figures() == before + 1
     labels = [a.get_ylabel() for a in fig.axes]
-    assert labels == ["face\nface_0", "face\nface_1", "prosody\nspk_0", "prosody\nspk_1", "language"]
+    assert labels == [
+        "face\nface_0",
+        "face\nface_1",
+        "prosody\nspk_0",
+        "prosody\nspk_1",
+        "language",
+    ]
     # every lane shares the recording's clock
     lims = {a.get_xlim() for a in fig.axes}
     assert len(lims) == 1
@@ -144,7 +150,9 @@ def test_long_text_is_truncated_to_its_room(long, spans):
 
 
 def test_models_tracks_and_names_select(long):
-    fig = hr.plot.timeline(long, models=["language", "face"], tracks=["face_1", "unknown"], names=["joy"])
+    fig = hr.plot.timeline(
+        long, models=["language", "face"], tracks=["face_1", "unknown"], names=["joy"]
+    )
     assert [a.get_ylabel() for a in fig.axes] == ["language", "face\nface_1"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Joy"]
 
@@ -199,8 +207,9 @@ def test_untimed_rows_are_left_out_and_all_untimed_raises(long):
     text = long[long["model"] == "language"].assign(begin=np.nan, end=np.nan)
     with pytest.raises(ValueError, match="no row has a time"):
         hr.plot.timeline(text)
-    fig = hr.plot.timeline(pd.concat([long[long["model"] == "face"], text.assign(
-        source="rec.mp4")]), names=["Joy"])  # fmt: skip
+    fig = hr.plot.timeline(
+        pd.concat([long[long["model"] == "face"], text.assign(source="rec.mp4")]), names=["Joy"]
+    )
     assert [a.get_ylabel() for a in fig.axes] == ["face\nface_0", "face\nface_1"]
 
 
@@ -208,6 +217,12 @@ def test_real_interview_has_a_transcript(fixtures):
     m = hr.read(fixtures / "interreviewer_predictions.json")
     fig = hr.plot.timeline(m)
     labels = [a.get_ylabel() for a in fig.axes]
-    assert labels == ["face\nface_0", "face\nface_1", "prosody\nspk_0", "prosody\nspk_1", "language"]
+    assert labels == [
+        "face\nface_0",
+        "face\nface_1",
+        "prosody\nspk_0",
+        "prosody\nspk_1",
+        "language",
+    ]
     assert len(lane(fig, "language").texts) > 5
     assert 5 <= len(fig.legends[0].get_texts()) <= 15

@@ -424,3 +424,23 @@ def test_unknown_model_and_keys_are_tolerated():
     m = hr.read(doc)
     assert m.spans()["model"].astype(str).tolist() == ["gesture"]
     assert m.long()["score"].tolist() == [0.5]
+
+
+@pytest.mark.parametrize(("frame", "ok"), [(3.0, True), (1.5, False), (7, True)])
+def test_frames_must_be_whole_numbers(frame, ok):
+    pred = {"frame": frame, "time": 0.0, "emotions": [{"name": "Joy", "score": 0.1}]}
+    block = {"grouped_predictions": [{"id": "face_0", "predictions": [pred]}]}
+    doc = [
+        {
+            "source": {"type": "url", "url": "u"},
+            "results": {"errors": [], "predictions": [{"file": "f", "models": {"face": block}}]},
+        }
+    ]
+    if ok:
+        assert hr.read(doc).spans()["frame"].tolist() == [int(frame)]
+    else:
+        with pytest.raises(
+            hr.FormatError,
+            match=r"predictions\[0\]\.frame: expected a whole frame number, got 1\.5",
+        ):
+            hr.read(doc)

@@ -85,19 +85,11 @@ def video_measurements(draw, max_size=5):
     out = []
     for i in range(n):
         faces = draw(st.lists(face, max_size=4))
-        ids = [f["face_id"] for f in faces if f["face_id"] is not None]
-        if len(ids) != len(set(ids)):  # one face id per frame
-            faces = [
-                f
-                for k, f in enumerate(faces)
-                if f["face_id"] is None or f["face_id"] not in ids[:k]
-            ]
-            seen: set = set()
-            faces = [
-                f
-                for f in faces
-                if f["face_id"] is None or not (f["face_id"] in seen or seen.add(f["face_id"]))
-            ]
+        ids = [f["face_id"] for f in faces]
+        # a face id appears once per frame; unmeasured faces (None) may repeat
+        faces = [
+            f for k, f in enumerate(faces) if f["face_id"] is None or f["face_id"] not in ids[:k]
+        ]
         out.append({"frame_id": i, "faces": faces})
     return out
 
@@ -214,52 +206,47 @@ def test_video_response_every_score_once(ms, fps):
 
 @st.composite
 def realtime_log(draw):
-    """One or two audio sessions with errors mid-stream; returns (messages, expected)."""
+    """One or two sessions (audio or video) with errors mid-stream.
+
+    Returns (messages, expected score rows, expected (file, code) errors).
+    """
     messages, expected, errors = [], [], []
     for k in range(draw(st.integers(1, 2))):
         sid = str(uuid.UUID(int=10 + k))
-        messages.append(
-            {
-                "type": "session.created",
-                "session_id": sid,
-                "measurement_timer_ms": 3000,
-                "audio": {
-                    "type": "audio/pcm",
-                    "encoding": "s16le",
-                    "sample_rate": 16000,
-                    "channels": 1,
-                },
-            }
+        video = draw(st.booleans())
+        config = (
+            {"image": {"type": "image/jpeg"}, "face": {"threshold": 0.9, "min_size": 60}}
+            if video
+            else {"measurement_timer_ms": 3000, "audio": {"type": "audio/pcm", "channels": 1}}
         )
-        ms = draw(audio_measurements(max_size=4))
+        messages.append({"type": "session.created", "session_id": sid, **config})
+        ms = draw(video_measurements(max_size=4) if video else audio_measurements(max_size=4))
         for m in ms:
             if draw(st.booleans()):
-                err = {
-                    "type": "error",
-                    "code": draw(st.sampled_from(["rate_limited", "invalid_audio_frame"])),
-                    "message": "dropped",
-                    "retryable": True,
-                }
-                messages.append(err)
-                errors.append((sid, err["code"]))
-            messages.append(
-                {
-                    "type": "utterance.start",
-                    "utterance_id": m["utterance_id"],
-                    "audio_start_ms": m["audio_start_ms"],
-                }
-            )
+                code = draw(st.sampled_from(["rate_limited", "internal_error", "message_invalid"]))
+                messages.append(
+                    {"type": "error", "code": code, "message": "dropped", "retryable": True}
+                )
+                errors.append((sid, code))
+            if not video:
+                messages.append(
+                    {
+                        "type": "utterance.start",
+                        "utterance_id": m["utterance_id"],
+                        "audio_start_ms": m["audio_start_ms"],
+                    }
+                )
             messages.append({"type": "measurement.result", **m})
         messages.append(
             {
                 "type": "session.closed",
                 "session_id": sid,
                 "reason": "client_request",
-                "received": {"audio_duration_ms": 1000},
-                "produced": {"utterances": 1, "measurements": len(ms)},
+                "received": {"frames": len(ms)} if video else {"audio_duration_ms": 1000},
+                "produced": {"measurements": len(ms)},
             }
         )
-        expected.extend(expected_audio(ms, sid))
+        expected.extend(expected_video(ms, sid) if video else expected_audio(ms, sid))
     return messages, expected, errors
 
 

@@ -1,0 +1,80 @@
+"""expression_map: points, loading arrows along the loadings, labels, variance shares."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.patches import FancyArrowPatch
+
+import humeresearch as hr
+from humeresearch.plot import color, group_palette
+
+from .conftest import n_figures
+
+
+def arrows(ax):
+    return [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+
+
+def test_points_per_group_and_longest_loadings_as_arrows(embedding):
+    before = n_figures()
+    ax = hr.plot.expression_map(embedding, hue="condition", n_loadings=3)
+    assert n_figures() == before + 1
+    groups = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(groups) == 2
+    shades = group_palette(["control", "treatment"])
+    for coll, cond in zip(groups, ["control", "treatment"]):
+        want = embedding.coords[embedding.coords["condition"] == cond][["dim1", "dim2"]]
+        np.testing.assert_allclose(coll.get_offsets(), want.to_numpy())
+        assert tuple(coll.get_facecolor()[0][:3]) == pytest.approx(shades[cond])
+    load = embedding.loadings
+    norm = np.hypot(load["dim1"], load["dim2"])
+    top = list(norm.sort_values(ascending=False).index[:3])
+    assert [t.get_text() for t in ax.texts] == top
+    drawn = arrows(ax)
+    assert len(drawn) == 3
+    tips = []
+    for arrow, name in zip(drawn, top):
+        (x0, y0), (x1, y1) = arrow._posA_posB
+        assert (x0, y0) == (0, 0)
+        lx, ly = load.loc[name, "dim1"], load.loc[name, "dim2"]
+        assert x1 * ly - y1 * lx == pytest.approx(0.0, abs=1e-12)  # along the loading
+        assert x1 * lx + y1 * ly > 0  # same direction
+        assert tuple(arrow.get_edgecolor()[:3]) == pytest.approx(color(name))
+        tips.append(np.hypot(x1, y1) / np.hypot(lx, ly))
+    assert np.allclose(tips, tips[0])  # one common scale
+    assert ax.get_xlabel() == "dim1 (42.0% of variance)"
+    assert ax.get_ylabel() == "dim2 (21.0% of variance)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["control", "treatment"]
+
+
+def test_named_arrows_no_hue_and_coordinates_only(embedding):
+    ax = hr.plot.expression_map(embedding, names=["sadness", "Joy"])
+    assert [t.get_text() for t in ax.texts] == ["Sadness", "Joy"]
+    assert ax.get_legend() is None
+    ax = hr.plot.expression_map(embedding.coords)
+    assert arrows(ax) == [] and ax.get_xlabel() == "dim1"
+    ax = hr.plot.expression_map(embedding, n_loadings=0)
+    assert arrows(ax) == []
+
+
+def test_given_axes_and_errors(embedding):
+    fig, ax = plt.subplots()
+    before = n_figures()
+    assert hr.plot.expression_map(embedding, ax=ax) is ax and n_figures() == before
+    with pytest.raises(TypeError, match="output of humeresearch.embed"):
+        hr.plot.expression_map(object())
+    with pytest.raises(ValueError, match="lacks column"):
+        hr.plot.expression_map(embedding, y="dim3")
+    with pytest.raises(ValueError, match="n_loadings"):
+        hr.plot.expression_map(embedding, n_loadings=-1)
+
+
+def test_real_embed_output(study):
+    emb = hr.embed(study, by=["participant", "condition"])
+    ax = hr.plot.expression_map(emb, hue="condition", n_loadings=4)
+    assert len(arrows(ax)) == 4
+    share = 100 * emb.explained[0]
+    assert ax.get_xlabel() == f"dim1 ({share:.1f}% of variance)"
