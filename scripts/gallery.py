@@ -1,7 +1,8 @@
 """Render every figure of ``humeresearch.plot`` into PNG files.
 
-Inputs: a simulated study (``humeresearch.simulate.study``: participants recorded
-in two conditions, a planted Joy effect in "treatment") for the figures of a
+Inputs: the bundled example study ``data/example/`` (simulated: participants
+recorded in two conditions, a planted Joy effect in "treatment"; simulated here
+with ``humeresearch.simulate.study`` if the folder is missing) for the figures of a
 study, and the real v0 outputs in ``../shared/fixtures/hume-v0-real/`` (when they
 are there) for the figures of single recordings.
 
@@ -9,7 +10,8 @@ Usage::
 
     python scripts/gallery.py [OUT_DIR] [--quick]
 
-``OUT_DIR`` defaults to ``gallery/``; ``--quick`` simulates a smaller study.
+``OUT_DIR`` defaults to ``gallery/``; ``--quick`` simulates a smaller study (only
+used when ``data/example/`` is missing).
 Prints one line per file and a final ``RESULT figures=N seconds=S`` line.
 """
 
@@ -39,19 +41,30 @@ from humeresearch.plot import style
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / ".." / "shared" / "fixtures" / "hume-v0-real"
+EXAMPLE = ROOT / "data" / "example"
 
 
 def study_tables(quick: bool) -> tuple[hr.Measurements, pd.DataFrame]:
-    """The simulated study: its measurements and the long table with the design columns."""
-    s = simulate.study(
-        participants=8 if quick else 16,
-        conditions=("control", "treatment"),
-        duration=20.0 if quick else 30.0,
-        effects=[simulate.Effect("Joy", "treatment", 0.1)],
-        seed=0,
-    )
-    m = hr.read(s.predictions)
-    long = hr.annotate(m.long(), s.design[["source", "participant", "condition"]], on="source")
+    """The example study: its measurements and the long table with the design columns.
+
+    The bundled ``data/example/`` (8 participants x 2 conditions, Joy raised in
+    "treatment") when present; otherwise a study simulated here with the same design
+    (16 participants, 8 with ``quick``).
+    """
+    if (EXAMPLE / "predictions.json").exists() and (EXAMPLE / "design.csv").exists():
+        m = hr.read(EXAMPLE / "predictions.json")
+        design = pd.read_csv(EXAMPLE / "design.csv", dtype=str)
+    else:
+        s = simulate.study(
+            participants=8 if quick else 16,
+            conditions=("control", "treatment"),
+            duration=20.0 if quick else 30.0,
+            effects=[simulate.Effect("Joy", "treatment", 0.15)],
+            seed=0,
+        )
+        m = hr.read(s.predictions)
+        design = s.design
+    long = hr.annotate(m.long(), design[["source", "participant", "condition"]], on="source")
     return m, long
 
 

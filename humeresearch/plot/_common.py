@@ -195,3 +195,23 @@ def frame_of(data: Any, needed: Sequence[str], func: str) -> pd.DataFrame:
     table = as_long(data, func)
     require(table, needed, func)
     return table
+
+
+def spread_labels(ax: Axes, texts: list[tuple[Any, float]]) -> None:
+    """Move annotations that overlap an earlier one up (sign +1) or down (-1), a line at a time.
+
+    ``texts`` holds (annotation with an offset in points, sign) pairs, most important first.
+    """
+    get = getattr(ax.figure.canvas, "get_renderer", None)
+    if get is None:
+        return
+    renderer = get()
+    placed: list[Any] = []
+    for text, sign in texts:
+        for _ in range(6):
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(p) for p in placed):
+                break
+            step = box.height * 72.0 / ax.figure.dpi + 1.0
+            text.xyann = (text.xyann[0], text.xyann[1] + sign * step)
+        placed.append(text.get_window_extent(renderer))

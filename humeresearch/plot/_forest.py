@@ -20,6 +20,7 @@ from humeresearch.plot._common import (
     new_axes,
     pretty_effect,
     require,
+    spread_labels,
 )
 from humeresearch.plot._docs import fill
 
@@ -315,7 +316,8 @@ def volcano(
     """Effect against significance (-log10 p) for every expression (a volcano plot).
 
     Expressions significant after correction (``p < alpha``) are drawn in their
-    colours and labelled; the others are small grey dots. A dashed horizontal line
+    colours, the others as small grey dots; the most significant points are
+    labelled (in grey when not significant), overlapping labels moved apart. A dashed horizontal line
     marks ``p = alpha``, a vertical one no effect. A p-value of exactly 0 (it
     happens with permutation-free exact tests or underflow) cannot be drawn on a log
     scale: it is put just above the smallest non-zero p-value, as a triangle.
@@ -330,8 +332,9 @@ def volcano(
     %(alpha)s
     label : int or bool or sequence of str, default 10
         Which points get their name (``model · name`` when several models are
-        present): the ``label`` most significant ones (int), every significant one
-        (``True``), none (``False``) or the points with these labels.
+        present): the ``label`` points with the smallest p-values, significant or
+        not (int), every significant one (``True``), none (``False``) or the points
+        with these labels.
     term : str or sequence of str, optional
         Fixed-effect terms to show (mixed results).
     %(palette)s
@@ -393,14 +396,14 @@ def volcano(
     elif label is False:
         pick = np.array([], dtype=int)
     elif isinstance(label, int | np.integer):
-        idx = np.flatnonzero(sig)
-        pick = idx[np.argsort(pv[idx], kind="stable")][: int(label)]
+        pick = np.lexsort((-np.abs(eff), pv))[: max(int(label), 0)]
     else:
         wanted = set(map(str, label))
         pick = np.flatnonzero([n in wanted for n in names])
+    texts = []
     for i in pick:
         right = eff[i] >= 0
-        ax.annotate(
+        text = ax.annotate(
             names[i],
             (eff[i], height[i]),
             xytext=(4 if right else -4, 2),
@@ -409,6 +412,8 @@ def volcano(
             fontsize="small",
             color=darker(colors[i], 0.35) if sig[i] else "0.4",
         )
+        texts.append((text, 1.0))
+    spread_labels(ax, texts)
     ax.text(
         1.0,
         -np.log10(alpha),

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 
+from humeresearch.plot._cells import choose_cmap, draw_matrix
 from humeresearch.plot._common import (
     as_list,
     as_long,
@@ -23,7 +24,6 @@ from humeresearch.plot._common import (
     select_names,
 )
 from humeresearch.plot._docs import fill
-from humeresearch.plot._matrix import choose_cmap, draw_matrix
 
 FUNC = "heatmap"
 AGGS = ("mean", "median", "max", "min")

@@ -16,6 +16,7 @@ from humeresearch.plot._common import (
     match_names,
     new_axes,
     require,
+    spread_labels,
 )
 from humeresearch.plot._docs import fill
 from humeresearch.plot._palette import group_palette
@@ -49,23 +50,6 @@ def _axis_label(column: str, coords_cols: list[str], explained: np.ndarray | Non
     share = float(explained[i])
     share = share * 100 if np.nansum(explained) <= 1.0 + 1e-9 else share
     return f"{column} ({share:.1f}% of variance)"
-
-
-def _spread(ax: Axes, texts: list[tuple[Any, float]]) -> None:
-    """Move labels that overlap an earlier (longer-arrow) label up or down, a line at a time."""
-    get = getattr(ax.figure.canvas, "get_renderer", None)
-    if get is None:
-        return
-    renderer = get()
-    placed: list[Any] = []
-    for text, sign in texts:
-        for _ in range(6):
-            box = text.get_window_extent(renderer)
-            if not any(box.overlaps(p) for p in placed):
-                break
-            step = box.height * 72.0 / ax.figure.dpi + 1.0
-            text.xyann = (text.xyann[0], text.xyann[1] + sign * step)
-        placed.append(text.get_window_extent(renderer))
 
 
 @fill
@@ -244,7 +228,7 @@ def expression_map(
                     zorder=5,
                 )
                 texts.append((text, 1.0 if direction[1] >= 0 else -1.0))
-            _spread(ax, texts)
+            spread_labels(ax, texts)
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(_axis_label(x, list(coords.columns), explained))
     ax.set_ylabel(_axis_label(y, list(coords.columns), explained))

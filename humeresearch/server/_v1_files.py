@@ -200,6 +200,7 @@ async def _handle(request: Request, endpoint: str) -> Response:
         "request_id": rid,
         "run_id": run_id,
         **{k: v for k, v in result.items() if k not in ("request_id", "run_id")},
+        "simulated": True,  # an extra key (the SDK keeps extra keys): never a real measurement
     }
     return JSONBytesResponse(body)
 

@@ -51,6 +51,7 @@ class AudioSession(Session):
             "session_id": self.run_id,
             "audio": dict(AUDIO_FORMAT),
             "measurement_timer_ms": self.timer,
+            "simulated": True,
         }
 
     def updated(self) -> dict[str, Any]:
@@ -162,6 +163,7 @@ class VideoRealtimeSession(Session):
             "session_id": self.run_id,
             "image": dict(IMAGE_FORMAT),
             "face": dict(self.face),
+            "simulated": True,
         }
 
     def updated(self) -> dict[str, Any]:

@@ -96,8 +96,11 @@ def test_volcano_heights_colours_and_labels(compare_results):
     assert labels == set(sig["name"])
     threshold = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"][0]
     assert threshold.get_ydata()[0] == pytest.approx(-np.log10(0.05))
-    one = hr.plot.volcano(compare_results, label=1)
-    assert {t.get_text() for t in one.texts} & set(finite["name"]) == {"Joy"}
+    three = hr.plot.volcano(compare_results, label=3)
+    smallest = set(finite.sort_values("p_adj")["name"][:3])  # includes a non-significant one
+    assert {t.get_text() for t in three.texts} & set(finite["name"]) == smallest
+    boxes = [t.get_window_extent(three.figure.canvas.get_renderer()) for t in three.texts]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes[:3]) for b in boxes[i + 1 : 3])
 
 
 def test_volcano_p_zero_is_drawn_as_a_triangle(compare_results):

@@ -95,7 +95,9 @@ def test_headerless_and_wav_agree_and_runs_record(srv):
         "schema": "v4",
         "audio": {"type": "audio/pcm", "encoding": "s16le", "sample_rate": 16000, "channels": 1},
         "measurement_timer_ms": 3000,
+        "simulated": True,
     }
+    assert a["simulated"] is True and b["simulated"] is True  # never mistaken for real output
 
 
 def test_config_rules(srv):
