@@ -17,26 +17,14 @@ Targets (issue 4):
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
+from _timing import best
 
 import humeresearch as hr
 from humeresearch.clocks import UnmatchedSpansWarning
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-        del out
-    return min(times)
 
 
 def cat(values) -> pd.Categorical:

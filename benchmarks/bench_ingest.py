@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import io
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _payload import make_payload
+from _timing import best
 
 import humeresearch as hr
 
@@ -101,17 +100,6 @@ def artifacts_zip(predictions: list[dict]) -> tuple[bytes, str]:
         return v0_artifacts_zip(predictions), "simulate.v0_artifacts_zip"
     except ImportError:
         return _own_zip(predictions), "bench_ingest._own_zip"
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-        del out
-    return min(times)
 
 
 def main() -> None:
