@@ -156,7 +156,7 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
         ),
         "forest_compare": lambda: hr.plot.forest(compare_face(), values=True),
         "forest_mixed": lambda: hr.plot.forest(mixed_face()),
-        "volcano": lambda: hr.plot.volcano(compare_all()),
+        "volcano": lambda: hr.plot.volcano(compare_all(), p="p"),
         "agreement_matrix": lambda: hr.plot.agreement_matrix(agreement(), x="name", y="pair"),
         "expression_map": expression_space,
     }

@@ -98,7 +98,7 @@ def draw(
         )
 
         shown = comparison.dropna(subset=["p_adj"]).sort_values(["p_adj", "p"]).head(20)
-        ax = hr.plot.forest(shown, values=True)
+        ax = hr.plot.forest(shown, values=True, figsize=(8.0, 0.28 * len(shown) + 1.2))
         out["forest"] = _render(
             ax.figure,
             folder / "forest.png",
@@ -119,7 +119,10 @@ def draw(
             "all models; the dashed line is q = 0.05, significant expressions are labelled.",
         )
 
-        ax = hr.plot.forest(mixed, term="condition[T.treatment]", values=True)
+        n_terms = int((mixed["term"] != "Intercept").sum())
+        ax = hr.plot.forest(
+            mixed, term="condition[T.treatment]", values=True, figsize=(8.0, 0.3 * n_terms + 1.2)
+        )
         ax.set_xlabel("treatment \u2212 control (score units), mixed model")
         out["mixed"] = _render(
             ax.figure,

@@ -193,8 +193,9 @@ def _truth_section(ctx: Context) -> str:
         "the simulator clips scores to [0, 1], so a found difference can be smaller than the "
         "planted shift. Verdicts are computed from the data: <i>recovered</i> = q &lt; 0.05 "
         "in the planted direction, <i>missed</i> = not significant, <i>false discovery</i> = "
-        "significant but not planted (FDR control expects about 5% of the discoveries to be "
-        "false).</p>" + _table(head, rows, {2, 3, 4, 5})
+        "significant but not planted. FDR control keeps the expected share of false discoveries "
+        "at 5% over many studies; within one study they tend to come in groups, because "
+        "expressions share variance (in the simulator as in real data).</p>" + _table(head, rows, {2, 3, 4, 5})
     )
 
 

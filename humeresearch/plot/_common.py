@@ -208,7 +208,7 @@ def spread_labels(ax: Axes, texts: list[tuple[Any, float]]) -> None:
     renderer = get()
     placed: list[Any] = []
     for text, sign in texts:
-        for _ in range(6):
+        for _ in range(12):
             box = text.get_window_extent(renderer)
             if not any(box.overlaps(p) for p in placed):
                 break

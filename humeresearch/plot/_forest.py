@@ -316,8 +316,8 @@ def volcano(
     """Effect against significance (-log10 p) for every expression (a volcano plot).
 
     Expressions significant after correction (``p < alpha``) are drawn in their
-    colours, the others as small grey dots; the most significant points are
-    labelled (in grey when not significant), overlapping labels moved apart. A dashed horizontal line
+    colours and labelled on their inner side (overlapping labels moved apart), the
+    others are small grey dots. A dashed horizontal line
     marks ``p = alpha``, a vertical one no effect. A p-value of exactly 0 (it
     happens with permutation-free exact tests or underflow) cannot be drawn on a log
     scale: it is put just above the smallest non-zero p-value, as a triangle.
@@ -332,9 +332,9 @@ def volcano(
     %(alpha)s
     label : int or bool or sequence of str, default 10
         Which points get their name (``model · name`` when several models are
-        present): the ``label`` points with the smallest p-values, significant or
-        not (int), every significant one (``True``), none (``False``) or the points
-        with these labels.
+        present): the ``label`` significant points with the smallest p-values
+        (int), every significant one (``True``), none (``False``) or the points
+        with these labels (significant or not).
     term : str or sequence of str, optional
         Fixed-effect terms to show (mixed results).
     %(palette)s
@@ -396,13 +396,14 @@ def volcano(
     elif label is False:
         pick = np.array([], dtype=int)
     elif isinstance(label, int | np.integer):
-        pick = np.lexsort((-np.abs(eff), pv))[: max(int(label), 0)]
+        idx = np.flatnonzero(sig)
+        pick = idx[np.lexsort((-np.abs(eff[idx]), pv[idx]))][: max(int(label), 0)]
     else:
         wanted = set(map(str, label))
         pick = np.flatnonzero([n in wanted for n in names])
     texts = []
     for i in pick:
-        right = eff[i] >= 0
+        right = eff[i] < 0  # labels point inwards, where the plot has room
         text = ax.annotate(
             names[i],
             (eff[i], height[i]),
@@ -413,7 +414,6 @@ def volcano(
             color=darker(colors[i], 0.35) if sig[i] else "0.4",
         )
         texts.append((text, 1.0))
-    spread_labels(ax, texts)
     ax.text(
         1.0,
         -np.log10(alpha),
@@ -426,8 +426,10 @@ def volcano(
     )
     lim = np.nanmax(np.abs(eff)) * 1.15 or 1.0
     ax.set_xlim(-lim, lim)
-    ax.set_ylim(0, max(height.max(), -np.log10(alpha)) * 1.1)
+    top = max(height.max(), -np.log10(alpha)) * 1.1
+    ax.set_ylim(-0.02 * top, top)
     ax.set_xlabel(_axis_label(table, column))
     ax.set_ylabel(r"$-\log_{10}$(" + p + ")")
     ax.spines[["top", "right"]].set_visible(False)
+    spread_labels(ax, texts)  # once the limits are final
     return ax

@@ -174,6 +174,7 @@ def expression_map(
     ax.axhline(0, color="0.85", lw=0.7, zorder=0)
     ax.axvline(0, color="0.85", lw=0.7, zorder=0)
 
+    texts: list[tuple[Any, float]] = []
     if loadings is not None and (n_loadings > 0 or names is not None):
         require(loadings, [x, y], FUNC, "embedding.loadings")
         lx = loadings[x].to_numpy(np.float64, na_value=np.nan)
@@ -190,9 +191,9 @@ def expression_map(
             reach = np.nanpercentile(np.hypot(px[ok], py[ok]), 95) if n else 1.0
             scale = 0.9 * (reach or 1.0) / np.nanmax(norm[idx])
             colors = expression_colors([labels[i] for i in idx], palette)
-            texts = []
             for i in idx:
                 tip = np.array([lx[i], ly[i]]) * scale
+                ax.update_datalim([tuple(tip * 1.15), (0.0, 0.0)])  # arrows stay inside
                 c = colors[labels[i]]
                 ax.add_patch(
                     FancyArrowPatch(
@@ -208,27 +209,20 @@ def expression_map(
                     )
                 )
                 direction = tip / (np.hypot(*tip) or 1.0)
+                dx, dy = direction
                 text = ax.annotate(
                     labels[i],
                     xy=tip,
                     xytext=direction * 5,
                     textcoords="offset points",
-                    ha="left"
-                    if direction[0] > 0.2
-                    else "right"
-                    if direction[0] < -0.2
-                    else "center",
-                    va="bottom"
-                    if direction[1] > 0.2
-                    else "top"
-                    if direction[1] < -0.2
-                    else "center",
+                    ha="left" if dx > 0.2 else "right" if dx < -0.2 else "center",
+                    va="bottom" if dy > 0.2 else "top" if dy < -0.2 else "center",
                     fontsize="small",
                     color=darker(c, 0.35),
                     zorder=5,
+                    annotation_clip=False,
                 )
                 texts.append((text, 1.0 if direction[1] >= 0 else -1.0))
-            spread_labels(ax, texts)
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(_axis_label(x, list(coords.columns), explained))
     ax.set_ylabel(_axis_label(y, list(coords.columns), explained))
@@ -240,4 +234,8 @@ def expression_map(
             color="0.3",
         )
     ax.spines[["top", "right"]].set_visible(False)
+    ax.autoscale_view()
+    if texts:
+        ax.apply_aspect()  # final limits first, then move overlapping labels apart
+        spread_labels(ax, texts)
     return ax

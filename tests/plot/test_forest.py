@@ -96,11 +96,19 @@ def test_volcano_heights_colours_and_labels(compare_results):
     assert labels == set(sig["name"])
     threshold = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"][0]
     assert threshold.get_ydata()[0] == pytest.approx(-np.log10(0.05))
-    three = hr.plot.volcano(compare_results, label=3)
-    smallest = set(finite.sort_values("p_adj")["name"][:3])  # includes a non-significant one
-    assert {t.get_text() for t in three.texts} & set(finite["name"]) == smallest
-    boxes = [t.get_window_extent(three.figure.canvas.get_renderer()) for t in three.texts]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes[:3]) for b in boxes[i + 1 : 3])
+    one = hr.plot.volcano(compare_results, label=1)
+    assert {t.get_text() for t in one.texts} & set(finite["name"]) == {"Joy"}
+    named = hr.plot.volcano(compare_results, label=["Anger", "Joy"])
+    assert {t.get_text() for t in named.texts} & set(finite["name"]) == {"Anger", "Joy"}
+
+
+def test_volcano_moves_overlapping_labels_apart(compare_results):
+    res = compare_results.assign(effect=[-0.5, -0.51, -0.52, -0.53, -0.54, np.nan], p_adj=0.01)
+    ax = hr.plot.volcano(res, label=True)
+    labels = [t for t in ax.texts if t.get_text() in set(res["name"])]
+    assert len(labels) == 5
+    boxes = [t.get_window_extent(ax.figure.canvas.get_renderer()) for t in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_volcano_p_zero_is_drawn_as_a_triangle(compare_results):

@@ -78,3 +78,19 @@ def test_real_embed_output(study):
     assert len(arrows(ax)) == 4
     share = 100 * emb.explained[0]
     assert ax.get_xlabel() == f"dim1 ({share:.1f}% of variance)"
+
+
+def test_labels_of_neighbouring_arrows_do_not_overlap(embedding):
+    close = embedding.loadings.copy()
+    close.loc[:, "dim1"] = [0.80, 0.79, 0.78, 0.77, 0.1, 0.05]
+    close.loc[:, "dim2"] = [0.10, 0.11, 0.12, 0.13, 0.0, 0.0]
+    emb = type(embedding)(embedding.coords, close, embedding.explained, "pca")
+    ax = hr.plot.expression_map(emb, n_loadings=4)
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert len(boxes) == 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for arrow in arrows(ax):  # arrows longer than the cloud of points still fit
+        tx, ty = arrow._posA_posB[1]
+        assert x0 < tx < x1 and y0 < ty < y1
