@@ -28,7 +28,12 @@ _FILTERS = {
 
 
 def audio_run_config(audio: dict[str, Any], timer_ms: int) -> dict[str, Any]:
-    return {"schema": "v4", "audio": dict(audio), "measurement_timer_ms": timer_ms, "simulated": True}
+    return {
+        "schema": "v4",
+        "audio": dict(audio),
+        "measurement_timer_ms": timer_ms,
+        "simulated": True,
+    }
 
 
 def video_run_config(image: dict[str, Any], face: dict[str, Any]) -> dict[str, Any]:
