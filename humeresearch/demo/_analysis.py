@@ -149,7 +149,7 @@ def summary_lines(
     study: Any,
     m: Any,
     comparison: pd.DataFrame,
-    mixed: pd.DataFrame,
+    mixed: pd.DataFrame | None,
     found: pd.DataFrame,
     agreement: dict[str, Any],
     *,
@@ -165,8 +165,6 @@ def summary_lines(
     false = found[found["status"] == "false discovery"]
     n_tests = int(comparison["p_adj"].notna().sum())
     n_sig = int((comparison["p_adj"] < ALPHA).sum())
-    effects = mixed[mixed["term"] != "Intercept"]
-    n_mixed_sig = int((effects["p_adj"] < ALPHA).sum())
 
     def label(t: pd.DataFrame) -> str:
         return ", ".join(f"{r.name} ({r.model})" for r in t.itertuples()) or "none"
@@ -182,6 +180,16 @@ def summary_lines(
         f"Benjamini-Hochberg FDR: {n_sig} significant at q < {ALPHA}.",
         f"Planted truth: {len(recovered)} of {len(planted)} planted effects recovered; "
         f"missed: {label(missed)}; false discoveries (not planted): {label(false)}.",
+        _mixed_line(mixed),
+    )
+
+
+def _mixed_line(mixed: pd.DataFrame | None) -> str:
+    if mixed is None:
+        return "mixed: skipped, statsmodels is not installed (pip install 'humeresearch[stats]')."
+    effects = mixed[mixed["term"] != "Intercept"]
+    n_sig = int((effects["p_adj"] < ALPHA).sum())
+    return (
         f"mixed (spans in recordings in participants) for the top {len(effects)}: "
-        f"{n_mixed_sig} of {len(effects)} condition effects significant after FDR.",
+        f"{n_sig} of {len(effects)} condition effects significant after FDR."
     )

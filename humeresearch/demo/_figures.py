@@ -43,7 +43,7 @@ def draw(
     m: Any,
     long: pd.DataFrame,
     comparison: pd.DataFrame,
-    mixed: pd.DataFrame,
+    mixed: pd.DataFrame | None,
     found: pd.DataFrame,
     folder: Path,
 ) -> dict[str, Figure]:
@@ -119,20 +119,24 @@ def draw(
             "all models; the dashed line is q = 0.05, significant expressions are labelled.",
         )
 
-        n_terms = int((mixed["term"] != "Intercept").sum())
-        ax = hr.plot.forest(
-            mixed, term="condition[T.treatment]", values=True, figsize=(8.0, 0.3 * n_terms + 1.2)
-        )
-        ax.set_xlabel("treatment \u2212 control (score units), mixed model")
-        out["mixed"] = _render(
-            ax.figure,
-            folder / "mixed.png",
-            "Mixed models for the top expressions",
-            "Condition effect (treatment minus control, in score units) with 95% Wald CIs "
-            "from one linear mixed model per expression: span-level observations (face "
-            "averaged per utterance, utterances, sentences, bursts) with a random intercept "
-            "per participant and a variance component per recording.",
-        )
+        if mixed is not None:
+            n_terms = int((mixed["term"] != "Intercept").sum())
+            ax = hr.plot.forest(
+                mixed,
+                term="condition[T.treatment]",
+                values=True,
+                figsize=(8.0, 0.3 * n_terms + 1.2),
+            )
+            ax.set_xlabel("treatment \u2212 control (score units), mixed model")
+            out["mixed"] = _render(
+                ax.figure,
+                folder / "mixed.png",
+                "Mixed models for the top expressions",
+                "Condition effect (treatment minus control, in score units) with 95% Wald CIs "
+                "from one linear mixed model per expression: span-level observations (face "
+                "averaged per utterance, utterances, sentences, bursts) with a random intercept "
+                "per participant and a variance component per recording.",
+            )
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import sys
@@ -40,6 +41,9 @@ STAGES: tuple[str, ...] = (
 )
 #: how the mixed models are fitted (Powell first: robust for near-constant scores)
 MIXED_FIT = {"method": ["powell", "lbfgs"]}
+MIXED_SKIPPED = (
+    "mixed models skipped: statsmodels is not installed (pip install 'humeresearch[stats]')"
+)
 #: spans are nested in recordings, recordings in participants: a variance component per
 #: recording (the ``source``) besides the random intercept per participant
 RECORDING_VC = {"recording": "0 + C(source)"}
@@ -67,7 +71,8 @@ class DemoResult:
         PNG files in ``out / "figures"`` (the same images the report embeds).
     comparison, mixed, truth : pandas.DataFrame
         The outputs of :func:`humeresearch.compare` (A = treatment, B = control) and
-        :func:`humeresearch.mixed`, and the planted truth beside what was found (see
+        :func:`humeresearch.mixed` (None when statsmodels is not installed: the mixed models
+        are then skipped, and said so), and the planted truth beside what was found (see
         :func:`humeresearch.demo._analysis.truth_vs_found`).
     summary : tuple of str
         The five summary lines printed by ``humeresearch demo``.
@@ -83,7 +88,7 @@ class DemoResult:
     tables: dict[str, Path]
     figures: dict[str, Path]
     comparison: pd.DataFrame
-    mixed: pd.DataFrame
+    mixed: pd.DataFrame | None
     truth: pd.DataFrame
     summary: tuple[str, ...]
     timings: dict[str, float] = field(default_factory=dict)
@@ -223,15 +228,19 @@ def run(
             cmp = hr.compare(per, dv="value", within="condition", subject="participant")
             notes += sorted({f"compare: {w.message}" for w in caught})
         with stage("mixed"):
-            obs = _analysis.observations(long, on_utt)
-            chosen = _analysis.top_expressions(cmp, top)
-            mx = hr.mixed(
-                obs.merge(chosen, on=["model", "family", "name"]),
-                "score ~ condition",
-                groups="participant",
-                vc_formula=RECORDING_VC,
-                fit_kwargs=MIXED_FIT,
-            )
+            mx = None
+            if importlib.util.find_spec("statsmodels") is None:
+                notes.append(MIXED_SKIPPED)
+            else:
+                obs = _analysis.observations(long, on_utt)
+                chosen = _analysis.top_expressions(cmp, top)
+                mx = hr.mixed(
+                    obs.merge(chosen, on=["model", "family", "name"]),
+                    "score ~ condition",
+                    groups="participant",
+                    vc_formula=RECORDING_VC,
+                    fit_kwargs=MIXED_FIT,
+                )
             found = _analysis.truth_vs_found(truth, cmp, per, high=CONDITIONS[1])
         with stage("figures"):
             figures = _figures.draw(m, long, cmp, mx, found, out / "figures")
@@ -243,7 +252,7 @@ def run(
                     "face_on_utterances": on_utt,
                     "per_participant": per,
                     "compare": cmp,
-                    "mixed": mx,
+                    **({"mixed": mx} if mx is not None else {}),
                     "truth_vs_found": found,
                 },
                 _config(participants, seed, duration, effects, top),

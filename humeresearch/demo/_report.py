@@ -7,41 +7,18 @@ import datetime as _dt
 import html
 import platform
 import sys
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from humeresearch._version import __version__
 from humeresearch.demo._figures import DPI
+from humeresearch.demo._html import CSS, ci, expr, kv, num, pval, sha_html, table, tag
 
 #: figures are shown this much larger than their size in inches at 96 px/in
 DISPLAY_SCALE = 1.3
-
-CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
- color:#1f2933;max-width:1200px;margin:2rem auto;padding:0 1.2rem}
-h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
- border-bottom:1px solid #d9dee3;padding-bottom:.2rem}h3{font-size:1.05rem}
-.banner{background:#fff6e0;border:1px solid #e8c36a;border-radius:6px;padding:.7rem 1rem}
-.summary li{margin:.15rem 0}
-table{border-collapse:collapse;font-size:.8rem;margin:.6rem 0;width:100%}
-th,td{padding:.25rem .4rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
-th{background:#f3f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.wrap{overflow-x:auto}
-tr.sig td{background:#f1f8f2}tr.planted td:first-child{border-left:3px solid #d49a1c}
-.tag{display:inline-block;padding:0 .35rem;border-radius:3px;font-size:.78rem;white-space:nowrap}
-.recovered{background:#d8f0dc}.missed{background:#fde2cf}.false{background:#f8d4d4}
-.wrong{background:#f8d4d4}.planted-tag{background:#fbe7b5}
-figure{margin:1.2rem 0 1.8rem}figure img{max-width:100%;height:auto;display:block}
-figcaption{font-size:.85rem;color:#52606d;margin-top:.3rem}
-code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-pre{background:#f3f5f7;padding:.7rem;overflow-x:auto;border-radius:4px}
-.muted{color:#52606d;font-size:.85rem}code.hash{font-size:12px}
-"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,7 +31,7 @@ class Context:
     truth: pd.DataFrame
     found: pd.DataFrame
     comparison: pd.DataFrame
-    mixed: pd.DataFrame
+    mixed: pd.DataFrame | None
     figures: dict[str, Any]
     inputs: dict[str, Path]
     tables: dict[str, Path]
@@ -107,55 +84,6 @@ def render(ctx: Context) -> str:
     return "\n".join(parts)
 
 
-# -- formatting ------------------------------------------------------------------------
-
-
-def _num(x: Any, fmt: str = ".3f", signed: bool = False) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)) or pd.isna(x):
-        return "&ndash;"
-    return format(float(x), ("+" if signed else "") + fmt).replace("-", "&minus;")
-
-
-def _p(x: Any) -> str:
-    if pd.isna(x):
-        return "&ndash;"
-    return "&lt;0.001" if x < 0.001 else f"{x:.3f}"
-
-
-def _ci(lo: Any, hi: Any, fmt: str = ".2f") -> str:
-    return f"[{_num(lo, fmt)}, {_num(hi, fmt)}]"
-
-
-def _table(
-    head: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], numeric: set[int]
-) -> str:
-    out = ["<div class='wrap'><table>"]
-    if any(head):
-        out += ["<thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead>"]
-    out.append("<tbody>")
-    for cls, cells in rows:
-        out.append(f"<tr class='{cls}'>" if cls else "<tr>")
-        out += [
-            f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>"
-            for i, c in enumerate(cells)
-        ]
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    return "".join(out)
-
-
-def _expr(name: str, family: str) -> str:
-    """The expression's name, with its family unless it is an emotion."""
-    if family == "emotion":
-        return html.escape(name)
-    return f"{html.escape(name)} <span class='muted'>({html.escape(family)})</span>"
-
-
-def _tag(status: str) -> str:
-    cls = status.split()[0]
-    return f"<span class='tag {cls}'>{html.escape(status)}</span>"
-
-
 # -- sections ---------------------------------------------------------------------------
 
 
@@ -165,13 +93,13 @@ def _truth_section(ctx: Context) -> str:
         (
             "planted" if r.was_planted else "",
             [
-                _expr(r.name, r.family),
+                expr(r.name, r.family),
                 html.escape(r.model),
-                _num(r.planted, ".2f", signed=True) if r.was_planted else "not planted",
-                f"{_num(r.found, '.3f', signed=True)} {_ci(r.found_low, r.found_high, '.3f')}",
-                f"{_num(r.effect, '.2f')} {_ci(r.ci_low, r.ci_high)}",
-                _p(r.p_adj),
-                _tag(r.status),
+                num(r.planted, ".2f", signed=True) if r.was_planted else "not planted",
+                f"{num(r.found, '.3f', signed=True)} {ci(r.found_low, r.found_high, '.3f')}",
+                f"{num(r.effect, '.2f')} {ci(r.ci_low, r.ci_high)}",
+                pval(r.p_adj),
+                tag(r.status),
             ],
         )
         for r in f.itertuples()
@@ -195,7 +123,8 @@ def _truth_section(ctx: Context) -> str:
         "in the planted direction, <i>missed</i> = not significant, <i>false discovery</i> = "
         "significant but not planted. FDR control keeps the expected share of false discoveries "
         "at 5% over many studies; within one study they tend to come in groups, because "
-        "expressions share variance (in the simulator as in real data).</p>" + _table(head, rows, {2, 3, 4, 5})
+        "expressions share variance (in the simulator as in real data).</p>"
+        + table(head, rows, {2, 3, 4, 5})
     )
 
 
@@ -232,8 +161,8 @@ def _stats_section(ctx: Context) -> str:
     rows = []
     for r in shown.itertuples():
         k = (r.model, r.family, r.name)
-        tag = (
-            f"<span class='tag planted-tag'>planted {_num(planted[k], '.2f', True)}</span>"
+        planted_tag = (
+            f"<span class='tag planted-tag'>planted {num(planted[k], '.2f', True)}</span>"
             if k in planted
             else "not planted"
         )
@@ -245,18 +174,18 @@ def _stats_section(ctx: Context) -> str:
                     if x
                 ),
                 [
-                    _expr(r.name, r.family),
+                    expr(r.name, r.family),
                     html.escape(r.model),
                     str(r.n_A),
-                    _num(r.mean_A),
-                    _num(r.mean_B),
-                    _num(r.diff, ".3f", True),
-                    f"{_num(r.effect, '.2f')} {_ci(r.ci_low, r.ci_high)}",
-                    f"{_num(r.statistic, '.2f')} ({_num(r.df, '.0f')})",
-                    _p(r.p),
-                    _p(r.p_adj),
+                    num(r.mean_A),
+                    num(r.mean_B),
+                    num(r.diff, ".3f", True),
+                    f"{num(r.effect, '.2f')} {ci(r.ci_low, r.ci_high)}",
+                    f"{num(r.statistic, '.2f')} ({num(r.df, '.0f')})",
+                    pval(r.p),
+                    pval(r.p_adj),
                     "yes" if r.p_adj < 0.05 else "no",
-                    tag,
+                    planted_tag,
                 ],
             )
         )
@@ -272,11 +201,17 @@ def _stats_section(ctx: Context) -> str:
         "corrected together with Benjamini-Hochberg. Shown: every significant or planted "
         f"expression and the next smallest p-values ({len(shown)} of {n} rows); all rows are "
         "in <code>tables/compare.parquet</code>. Green rows are significant at q &lt; 0.05.</p>"
-        + _table(head, rows, set(range(2, 10)))
+        + table(head, rows, set(range(2, 10)))
     )
 
 
 def _mixed_section(ctx: Context) -> str:
+    if ctx.mixed is None:
+        return (
+            "<h2>Mixed models for the top expressions</h2><p>Skipped: statsmodels is not "
+            "installed. Install it with <code>pip install 'humeresearch[stats]'</code> and run "
+            "the demo again.</p>"
+        )
     mx = ctx.mixed[ctx.mixed["term"] != "Intercept"].astype({"model": str, "name": str})
     planted = _planted_keys(ctx)
     rows = []
@@ -289,13 +224,13 @@ def _mixed_section(ctx: Context) -> str:
             (
                 "sig" if r.p_adj < 0.05 else "",
                 [
-                    _expr(r.name, str(r.family)),
+                    expr(r.name, str(r.family)),
                     html.escape(r.model),
                     "yes" if k in planted else "no",
-                    _num(r.estimate, ".3f", True),
-                    _ci(r.ci_low, r.ci_high, ".3f"),
-                    _num(r.z, ".2f"),
-                    _p(r.p_adj),
+                    num(r.estimate, ".3f", True),
+                    ci(r.ci_low, r.ci_high, ".3f"),
+                    num(r.z, ".2f"),
+                    pval(r.p_adj),
                     str(r.n_obs),
                     str(r.n_groups),
                     "".join(notes),
@@ -314,7 +249,7 @@ def _mixed_section(ctx: Context) -> str:
         "<code>humeresearch.align</code>; prosody utterances, language sentences and bursts "
         "as they are). Wald z tests, BH-corrected across these expressions. All rows are in "
         "<code>tables/mixed.parquet</code>.</p>"
-        + _table(head, rows, {3, 4, 5, 6, 7, 8})
+        + table(head, rows, {3, 4, 5, 6, 7, 8})
         + "<p class='muted'>&sup1; statsmodels warns &ldquo;The MLE may be on the boundary of "
         "the parameter space&rdquo; whenever a random-effect variance is below 0.01 in the "
         "units of the data. Scores lie in [0, 1], so between-participant variances of this "
@@ -336,13 +271,17 @@ def _methods_section(ctx: Context) -> str:
         f"were compared with paired t-tests on these participant means for each of {n} "
         "model-expression combinations; effect sizes are Cohen's d_z with 95% confidence "
         "intervals, and p-values were corrected with the Benjamini-Hochberg false discovery "
-        "rate procedure (q < 0.05). For the expressions with the smallest corrected p-values, "
-        "linear mixed models (statsmodels MixedLM, REML) with condition as fixed effect, a "
-        "random intercept per participant and a variance component per recording were fitted "
-        "to span-level observations, with face "
-        "scores averaged within each speech utterance (overlap-based alignment). Scores are "
-        "reported as perceived expressive behaviour, not felt emotion."
+        "rate procedure (q < 0.05). "
     )
+    if ctx.mixed is not None:
+        text += (
+            "For the expressions with the smallest corrected p-values, linear mixed models "
+            "(statsmodels MixedLM, REML) with condition as fixed effect, a random intercept per "
+            "participant and a variance component per recording were fitted to span-level "
+            "observations, with face scores averaged within each speech utterance "
+            "(overlap-based alignment). "
+        )
+    text += "Scores are reported as perceived expressive behaviour, not felt emotion."
     return (
         "<h2>Methods text</h2><p>A paragraph you can adapt for a methods section:</p>"
         f"<blockquote>{html.escape(text)}</blockquote>"
@@ -369,7 +308,7 @@ def _data_section(ctx: Context) -> str:
         "<code>inputs/predictions.json</code>. The artifacts zip read back to "
         f"{a['rows_b']:,} rows, {a['matched']:,} matched by name and time, largest absolute "
         f"score difference {a['max_abs_diff']:.1g} (the CSVs hold the same values).</p>"
-        + _table(["model", "spans", "score rows", "names", "families", "tracks"], rows, {1, 2, 3})
+        + table(["model", "spans", "score rows", "names", "families", "tracks"], rows, {1, 2, 3})
         + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else "")
     )
 
@@ -397,10 +336,6 @@ def _pipeline_section(ctx: Context) -> str:
     return f"<h2>What the pipeline did</h2><ol>{items}</ol>"
 
 
-def _kv(pairs: Iterable[tuple[str, str]]) -> str:
-    return _table(["", ""], (("", [f"<b>{html.escape(k)}</b>", v]) for k, v in pairs), set())
-
-
 def _provenance_section(ctx: Context) -> str:
     inputs = []
     for key, prov in ctx.provenance.items():
@@ -411,13 +346,13 @@ def _provenance_section(ctx: Context) -> str:
             inputs.append(
                 ("", [html.escape(Path(str(i.get("path"))).name), html.escape(key),
                       html.escape(str(i.get("format"))), f"{i.get('size', 0):,}",
-                      _hash(str(i.get("sha256"))), html.escape(extra)])
+                      sha_html(str(i.get("sha256"))), html.escape(extra)])
             )  # fmt: skip
     for key in ("design", "truth"):
         p = ctx.inputs[key]
         inputs.append(
             ("", [html.escape(p.name), key, "csv", f"{p.stat().st_size:,}",
-                  _hash(_sha256(p)), "written by the simulator"])
+                  sha_html(_sha256(p)), "written by the simulator"])
         )  # fmt: skip
     tables = [
         ("", [f"<code>tables/{html.escape(p.name)}</code>", f"{p.stat().st_size:,}"])
@@ -454,23 +389,18 @@ def _provenance_section(ctx: Context) -> str:
     return (
         "<h2>Provenance</h2><h3>Inputs</h3><p>Every file the analysis read, in "
         "<code>inputs/</code>, with its SHA-256:</p>"
-        + _table(["file", "role", "format", "bytes", "sha256", ""], inputs, {3})
+        + table(["file", "role", "format", "bytes", "sha256", ""], inputs, {3})
         + "<h3>Simulation</h3>"
-        + _kv(simulation)
+        + kv(simulation)
         + "<h3>Outputs</h3><p>Parquet tables with the provenance in their metadata "
         "(key <code>humeresearch</code>); <code>measurements.parquet</code> reads back with "
         "<code>humeresearch.read_parquet</code>, the others with <code>pandas.read_parquet</code>."
         "</p>"
-        + _table(["table", "bytes"], tables, {1})
+        + table(["table", "bytes"], tables, {1})
         + "<h3>Environment</h3>"
-        + _kv((k, html.escape(v)) for k, v in env)
+        + kv((k, html.escape(v)) for k, v in env)
         + f"<h3>Reproduce</h3><pre>{html.escape(code)}</pre>"
     )
-
-
-def _hash(text: str) -> str:
-    chunks = [html.escape(text[i : i + 16]) for i in range(0, len(text), 16)]
-    return f"<code class='hash'>{'<wbr>'.join(chunks)}</code>"
 
 
 def _sha256(path: Path) -> str:

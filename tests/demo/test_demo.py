@@ -231,3 +231,22 @@ def test_cli_exit_code_prints_paths_and_opens_without_a_browser(tmp_path, capsys
 def test_cli_rejects_too_few_participants(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--participants", "1"]) == 2
     assert "--participants" in capsys.readouterr().err
+
+
+def test_without_statsmodels_the_mixed_models_are_skipped_and_said_so(tmp_path, monkeypatch):
+    import importlib.util
+
+    from humeresearch import demo
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "statsmodels" else real(name, *a),
+    )
+    res = demo.run(tmp_path, participants=3, duration=8.0, progress=False)
+    assert res.mixed is None and "mixed" not in res.tables and "mixed" not in res.figures
+    assert "statsmodels is not installed" in res.summary[4]
+    html = res.report.read_text(encoding="utf-8")
+    assert "Skipped: statsmodels is not installed" in html
+    assert "MixedLM" not in html
