@@ -21,103 +21,25 @@ from humeresearch._build import Builder, Dense, Sparse
 from humeresearch._errors import FormatError
 from humeresearch.readers._fast import fast_schema, fixed_schema, model_items
 from humeresearch.readers._json import format_error
+from humeresearch.readers._v0_schema import (
+    Entry,
+    FilePrediction,
+    Interval,
+    ModelBlock,
+    Prediction,
+    Score,
+)
 
-# -- the wire format as typed structs (unknown keys are ignored by msgspec) -----------------
-
-
-class Score(msgspec.Struct, gc=False):
-    name: str
-    score: float
-
-
-class Interval(msgspec.Struct, gc=False):
-    begin: float | None = None
-    end: float | None = None
-
-
-class Box(msgspec.Struct, gc=False):
-    x: float | None = None
-    y: float | None = None
-    w: float | None = None
-    h: float | None = None
-
-
-class Position(msgspec.Struct, gc=False):
-    begin: int | None = None
-    end: int | None = None
-
-
-class Prediction(msgspec.Struct, gc=False):
-    """Union of the prediction fields of every v0 model (batch and stream)."""
-
-    emotions: list[Score] | None = None
-    frame: int | float | None = None
-    time: float | Interval | None = None
-    prob: float | None = None
-    box: Box | None = None
-    bbox: Box | None = None
-    face_id: str | None = None
-    facs: list[Score] | None = None
-    descriptions: list[Score] | None = None
-    text: str | None = None
-    position: Position | None = None
-    confidence: float | None = None
-    speaker_confidence: float | None = None
-    sentiment: list[Score] | None = None
-    toxicity: list[Score] | None = None
-    entity: str | None = None
-    entity_confidence: float | None = None
-    support: float | None = None
-    uri: str | None = None
-    link_word: str | None = None
-
-
-class Metadata(msgspec.Struct):
-    confidence: float | None = None
-    detected_language: str | None = None
-
-
-class Group(msgspec.Struct):
-    id: str
-    predictions: list[Prediction] = msgspec.field(default_factory=list)
-
-
-class ModelBlock(msgspec.Struct):
-    metadata: Metadata | None = None
-    grouped_predictions: list[Group] = msgspec.field(default_factory=list)
-    warning: str | None = None
-    code: str | None = None
-
-
-class FilePrediction(msgspec.Struct):
-    file: str
-    models: dict[str, ModelBlock] = msgspec.field(default_factory=dict)
-    file_type: str | None = None
-
-
-class FileError(msgspec.Struct):
-    file: str | None = None
-    message: str | None = None
-
-
-class Results(msgspec.Struct):
-    predictions: list[FilePrediction] = msgspec.field(default_factory=list)
-    errors: list[FileError] = msgspec.field(default_factory=list)
-
-
-class SourceInfo(msgspec.Struct):
-    type: str
-    url: str | None = None
-    filename: str | None = None
-    content_type: str | None = None
-    md5sum: str | None = None
-
-
-class Entry(msgspec.Struct):
-    source: SourceInfo
-    results: Results | None = None
-    error: str | None = None
-
+__all__ = [
+    "Entry",
+    "Interval",
+    "Prediction",
+    "add_group",
+    "decode",
+    "looks_like",
+    "read_v0_predictions",
+    "sniff",
+]
 
 _DOC = list[Entry]
 _DECODER = msgspec.json.Decoder(_DOC)
