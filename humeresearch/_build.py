@@ -163,10 +163,6 @@ class Builder:
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         total = int(offsets[-1])
 
-        def repeat(attr: str) -> np.ndarray:
-            values = np.array([getattr(b, attr) for b in blocks], dtype=object)
-            return np.repeat(values, sizes) if len(values) else np.empty(0, dtype=object)
-
         def category(attr: str, known: list[str]) -> pd.Categorical:
             values = [getattr(b, attr) for b in blocks]
             cats = known + [v for v in dict.fromkeys(values) if v not in known]

@@ -33,7 +33,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from humeresearch._errors import ContractError
@@ -246,11 +245,3 @@ def empty_spans() -> pd.DataFrame:
 def empty_errors() -> pd.DataFrame:
     """An empty errors table."""
     return pd.DataFrame({c: pd.Series(dtype=STRING) for c in ERROR_COLUMNS})
-
-
-def as_category(values: Iterable[object], categories: list[str]) -> pd.Categorical:
-    """Categorical with the given categories first, then any others in order seen."""
-    values = list(values) if not isinstance(values, np.ndarray | pd.Series) else values
-    seen = pd.unique(pd.Series(values, dtype=object).dropna())
-    extra = [v for v in seen if v not in set(categories)]
-    return pd.Categorical(values, categories=[*categories, *extra])
