@@ -191,11 +191,15 @@ def smooth(data: Any, window: float, *, center: bool = True) -> pd.DataFrame:
     cols += [c for c in IDENTITY_EXTRAS if c in long.columns]
     parts = [codes_of(long[c]) for c in cols]
     g, _ = factorize_sorted(combine([c for c, _ in parts], [len(u) + 1 for _, u in parts]))
+    # Round edges and times to the nanosecond so that a frame exactly on a window
+    # edge (t = k/3 s at 3 fps) falls on the same side whatever the float rounding.
+    b, e = np.round(b, 9), np.round(e, 9)
     if center:
         mid = (b + e) / 2
-        pairs = find_pairs(g, b, e, g, mid - width / 2, mid + width / 2)
+        lo, hi = np.round(mid - width / 2, 9), np.round(mid + width / 2, 9)
+        pairs = find_pairs(g, b, e, g, lo, hi)
     else:
-        pairs = find_pairs(g, -e, -b, g, -e, -e + width)
+        pairs = find_pairs(g, -e, -b, g, -e, np.round(-e + width, 9))
     score = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
     mean, _, _ = two_tier_mean(
         pairs.target, len(long), score[pairs.source], pairs.weight, pairs.strong

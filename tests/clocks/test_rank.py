@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,3 +133,26 @@ def test_smooth_matches_brute_force(rows, width, center):
 def test_smooth_bad_window(face_long):
     with pytest.raises(ValueError, match="window"):
         hr.smooth(face_long, 0)
+
+
+def test_smooth_window_edges_do_not_depend_on_float_rounding():
+    # 3 frames per second: frame k at k/3 s. A centred 2 s window is [c - 1, c + 1):
+    # frames k-3 .. k+2, whose mean on a ramp is k - 0.5, for every interior frame.
+    k = np.arange(60)
+    t = k / 3
+    ramp = pd.DataFrame(
+        {
+            "source": "a",
+            "file": "a",
+            "model": "face",
+            "track": "face_0",
+            "span_id": k,
+            "begin": t,
+            "end": t,
+            "family": "emotion",
+            "name": "Joy",
+            "score": k.astype(float),
+        }
+    )
+    out = hr.smooth(ramp, 2.0)
+    np.testing.assert_allclose(out["score"].to_numpy()[3:-3], k[3:-3] - 0.5)
