@@ -219,7 +219,11 @@ def forest(
     colors = _colors(table, palette)
     n = len(table)
     y = np.arange(n, dtype=np.float64)
-    ax = new_axes(ax, figsize, (5.0, 0.9 + 0.24 * n), func)
+    labels = _row_labels(table, label)
+    # room for the longest label and the value column, so the axes never collapse
+    longest = max((len(str(t)) for t in labels), default=0)
+    width = 3.0 + 0.068 * longest + (1.9 if values else 0.0)
+    ax = new_axes(ax, figsize, (max(5.0, width), 0.9 + 0.24 * n), func)
 
     ax.axvline(null, color="0.45", lw=0.8, ls="--", zorder=1)
     line_colors = [c if s else _NS for c, s in zip(colors, sig)]
@@ -234,7 +238,7 @@ def forest(
     face = [c if s else "white" for c, s in zip(colors, sig)]
     edge = [darker(c, 0.15) if s else c for c, s in zip(colors, sig)]
     ax.scatter(eff, y, s=30, c=face, edgecolors=edge, linewidths=1.2, zorder=3)
-    ax.set_yticks(y, _row_labels(table, label))
+    ax.set_yticks(y, labels)
     ax.set_ylim(-0.7, n - 0.3)
     span = np.concatenate([eff, lo[ok], hi[ok], [null]])
     pad = 0.05 * (span.max() - span.min() or 1.0)
