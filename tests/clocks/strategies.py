@@ -30,6 +30,27 @@ def long_table(rows: Sequence[dict]) -> pd.DataFrame:
     return df
 
 
+def joy_series(
+    spans: Sequence[tuple[float, float, float]], *, model: str, track: str = "u"
+) -> pd.DataFrame:
+    """A long table of one "Joy" series of ``(begin, end, score)`` spans in file "a"."""
+    return long_table(
+        dict(
+            source="a",
+            file="a",
+            model=model,
+            track=track,
+            span_id=i,
+            begin=b,
+            end=e,
+            family="emotion",
+            name="Joy",
+            score=v,
+        )
+        for i, (b, e, v) in enumerate(spans)
+    )
+
+
 def spans_table(rows: Sequence[dict]) -> pd.DataFrame:
     """A spans table with contract dtypes from dicts with keys and begin/end."""
     df = pd.DataFrame(list(rows))

@@ -16,7 +16,7 @@ import humeresearch as hr
 from humeresearch._contract import KEYS, validate
 from humeresearch.clocks import UnmatchedSpansWarning
 
-from .strategies import long_rows, long_table, span_lists, spans_table
+from .strategies import joy_series, long_rows, long_table, span_lists, spans_table
 
 
 def reference_align(rows, targets, match_track=False, pool=False):
@@ -149,25 +149,11 @@ def test_hand_computed(tiny_long):
 
 
 def test_interval_weights_and_touching():
-    rows = [
-        dict(
-            source="a",
-            file="a",
-            model="language",
-            track="u",
-            span_id=i,
-            begin=b,
-            end=e,
-            family="emotion",
-            name="Joy",
-            score=s,
-        )
-        for i, (b, e, s) in enumerate([(0.0, 1.0, 0.1), (1.0, 3.0, 0.4), (3.0, 3.0, 0.9)])
-    ]
+    data = joy_series([(0.0, 1.0, 0.1), (1.0, 3.0, 0.4), (3.0, 3.0, 0.9)], model="language")
     onto = spans_table(
         [dict(source="a", file="a", model="prosody", track="u", span_id=0, begin=0.5, end=3.0)]
     )
-    out = hr.align(long_table(rows), onto)
+    out = hr.align(data, onto)
     # 0.5 s of 0.1 and 2 s of 0.4; the zero-length word at 3.0 touches the end only
     assert out["score"].iloc[0] == pytest.approx((0.5 * 0.1 + 2.0 * 0.4) / 2.5)
     assert out["seconds"].iloc[0] == pytest.approx(2.5)

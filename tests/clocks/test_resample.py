@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import long_rows, long_table, span_lists
+from .strategies import joy_series, long_rows, long_table, span_lists
 
 SERIES = ["source", "file", "model", "track", "family", "name"]
 
@@ -127,22 +127,8 @@ def test_resample_matches_brute_force(problem):
 
 
 def test_hand_computed_overlap_weights():
-    rows = [
-        dict(
-            source="a",
-            file="a",
-            model="prosody",
-            track="s",
-            span_id=i,
-            begin=b,
-            end=e,
-            family="emotion",
-            name="Joy",
-            score=v,
-        )
-        for i, (b, e, v) in enumerate([(0.2, 0.7, 0.4), (0.7, 1.6, 0.8)])
-    ]
-    out = hr.resample(long_table(rows), 0.5)
+    data = joy_series([(0.2, 0.7, 0.4), (0.7, 1.6, 0.8)], model="prosody", track="s")
+    out = hr.resample(data, 0.5)
     # bins [0, .5): 0.3 s of 0.4; [.5, 1): 0.2 s of 0.4 + 0.3 s of 0.8; [1, 1.5): 0.8; [1.5, 2): 0.8
     assert out["span_id"].tolist() == [0, 1, 2, 3]
     assert out["score"].tolist() == pytest.approx([0.4, (0.2 * 0.4 + 0.3 * 0.8) / 0.5, 0.8, 0.8])
@@ -184,22 +170,8 @@ def test_fill_matches_pandas(fill):
 
 
 def test_granularity_is_never_mixed():
-    rows = [
-        dict(
-            source="a",
-            file="a",
-            model="language",
-            track="u",
-            span_id=i,
-            begin=b,
-            end=e,
-            family="emotion",
-            name="Joy",
-            score=0.5,
-        )
-        for i, (b, e) in enumerate([(0.0, 0.5), (0.5, 1.0), (0.0, 1.0)])
-    ]
-    data = long_table(rows).assign(granularity=["word", "word", "sentence"])
+    spans = [(0.0, 0.5, 0.5), (0.5, 1.0, 0.5), (0.0, 1.0, 0.5)]
+    data = joy_series(spans, model="language").assign(granularity=["word", "word", "sentence"])
     with pytest.raises(ValueError, match="several granularities"):
         hr.resample(data, 0.5)
     out = hr.resample(data, 0.5, granularity="word")

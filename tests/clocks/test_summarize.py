@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import long_rows, long_table, span_lists
+from .strategies import joy_series, long_rows, long_table, span_lists
 
 STATS = ["mean", "std", "min", "max", "median", "q90", "frac_above", "auc", "count"]
 
@@ -112,22 +112,8 @@ def test_summarize_matches_brute_force(problem):
 
 
 def test_duration_weighting_by_hand():
-    rows = [
-        dict(
-            source="a",
-            file="a",
-            model="prosody",
-            track="s",
-            span_id=i,
-            begin=b,
-            end=e,
-            family="emotion",
-            name="Joy",
-            score=v,
-        )
-        for i, (b, e, v) in enumerate([(0.0, 9.0, 0.1), (9.0, 10.0, 0.9)])
-    ]
-    out = hr.summarize(long_table(rows), stats=["mean", "frac_above", "auc"], threshold=0.5)
+    data = joy_series([(0.0, 9.0, 0.1), (9.0, 10.0, 0.9)], model="prosody", track="s")
+    out = hr.summarize(data, stats=["mean", "frac_above", "auc"], threshold=0.5)
     assert out["value"].tolist() == pytest.approx([0.18, 0.1, 1.8])  # not (0.1 + 0.9) / 2
 
 
