@@ -24,7 +24,7 @@ import pandas as pd
 from _timing import best
 
 import humeresearch as hr
-from humeresearch.clocks import UnmatchedSpansWarning
+from humeresearch.errors import UnmatchedSpansWarning
 
 
 def cat(values) -> pd.Categorical:
@@ -151,7 +151,7 @@ def bench_resample(n_rows: int, n_files: int, repeat: int) -> dict[str, float]:
         return long.groupby(series, observed=True, sort=True)["score"].mean()
 
     def run():
-        return hr.resample(long, 0.5)
+        return hr.resample(long, step=0.5)
 
     out = run()
     t_base = best(baseline, repeat)

@@ -187,7 +187,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = race(
-            lambda: hr.mixed(data, "score ~ condition", groups="participant"),
+            lambda: hr.mixed(data, formula="score ~ condition", subject="participant"),
             lambda: loop_mixed(data),
             m_repeat,
         )

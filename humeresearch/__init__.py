@@ -24,41 +24,50 @@ from humeresearch._version import __version__
 
 # public name -> "module:attribute" (attribute omitted: the module itself)
 _LAZY: dict[str, str] = {
+    # exceptions and warnings (humeresearch.errors)
+    "FormatError": "humeresearch.errors:FormatError",
+    "ContractError": "humeresearch.errors:ContractError",
+    "PseudoReplicationWarning": "humeresearch.errors:PseudoReplicationWarning",
+    "UnmatchedSpansWarning": "humeresearch.errors:UnmatchedSpansWarning",
+    "StatsWarning": "humeresearch.errors:StatsWarning",
+    "SimulationError": "humeresearch.errors:SimulationError",
+    "SimulationWarning": "humeresearch.errors:SimulationWarning",
     # core contract and reading
-    "FormatError": "humeresearch._errors:FormatError",
-    "ContractError": "humeresearch._errors:ContractError",
     "Measurements": "humeresearch._measurements:Measurements",
+    "TableLike": "humeresearch._tables:TableLike",
     "concat": "humeresearch._measurements:concat",
     "read_parquet": "humeresearch._measurements:read_parquet",
     "read": "humeresearch.readers:read",
     "validate": "humeresearch._contract:validate",
-    "vocabularies": "humeresearch.vocabularies",
-    # clocks and aggregation
+    # alignment on a clock
     "align": "humeresearch.clocks:align",
     "resample": "humeresearch.clocks:resample",
     "epochs": "humeresearch.clocks:epochs",
-    "annotate": "humeresearch.clocks:annotate",
-    "summarize": "humeresearch.clocks:summarize",
-    "top_k": "humeresearch.clocks:top_k",
-    "dominant": "humeresearch.clocks:dominant",
     "smooth": "humeresearch.clocks:smooth",
-    "embed": "humeresearch.clocks:embed",
-    "composite": "humeresearch.clocks:composite",
     "match_tracks": "humeresearch.clocks:match_tracks",
-    "Embedding": "humeresearch.clocks:Embedding",
-    "UnmatchedSpansWarning": "humeresearch.clocks:UnmatchedSpansWarning",
+    # aggregation
+    "annotate": "humeresearch.aggregate:annotate",
+    "summarize": "humeresearch.aggregate:summarize",
+    "top_k": "humeresearch.aggregate:top_k",
+    "dominant": "humeresearch.aggregate:dominant",
+    "embed": "humeresearch.aggregate:embed",
+    "composite": "humeresearch.aggregate:composite",
+    "Embedding": "humeresearch.aggregate:Embedding",
     # statistics
     "compare": "humeresearch.stats:compare",
     "mixed": "humeresearch.stats:mixed",
     "agreement": "humeresearch.stats:agreement",
     "cluster_test": "humeresearch.stats:cluster_test",
     "correct": "humeresearch.stats:correct",
-    "StatsWarning": "humeresearch.stats:StatsWarning",
-    "PseudoReplicationWarning": "humeresearch._errors:PseudoReplicationWarning",
-    # figures, simulator, local server
+    # subpackages and modules
+    "define": "humeresearch.define",
+    "errors": "humeresearch.errors",
     "plot": "humeresearch.plot",
-    "simulate": "humeresearch.simulate",
     "server": "humeresearch.server",
+    "simulate": "humeresearch.simulate",
+    "testing": "humeresearch.testing",
+    "vocabularies": "humeresearch.vocabularies",
+    "wire": "humeresearch.wire",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -80,23 +89,29 @@ def __dir__() -> list[str]:
     return __all__
 
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from humeresearch import plot, server, simulate, vocabularies
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors _LAZY)
+    from humeresearch import define, errors, plot, server, simulate, testing, vocabularies, wire
     from humeresearch._contract import validate
-    from humeresearch._errors import FormatError
     from humeresearch._measurements import Measurements, concat, read_parquet
-    from humeresearch.clocks import (
-        align,
+    from humeresearch._tables import TableLike
+    from humeresearch.aggregate import (
+        Embedding,
         annotate,
         composite,
         dominant,
         embed,
-        epochs,
-        match_tracks,
-        resample,
-        smooth,
         summarize,
         top_k,
+    )
+    from humeresearch.clocks import align, epochs, match_tracks, resample, smooth
+    from humeresearch.errors import (
+        ContractError,
+        FormatError,
+        PseudoReplicationWarning,
+        SimulationError,
+        SimulationWarning,
+        StatsWarning,
+        UnmatchedSpansWarning,
     )
     from humeresearch.readers import read
     from humeresearch.stats import agreement, cluster_test, compare, correct, mixed

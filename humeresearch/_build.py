@@ -18,15 +18,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from humeresearch import define
 from humeresearch._contract import (
-    APIS,
     ERROR_COLUMNS,
-    MODELS,
     OPTIONAL_SPAN_COLUMNS,
     SPAN_COLUMNS,
+    SPAN_DTYPES,
     STRING,
 )
-from humeresearch._errors import ContractError
+from humeresearch.errors import ContractError
 
 
 @dataclass(frozen=True)
@@ -190,10 +190,10 @@ class Builder:
         data: dict[str, Any] = {
             "source": keys("source"),
             "file": keys("file"),
-            "model": category("model", MODELS),
+            "model": category("model", list(define.MODELS)),
             "track": keys("track"),
             "span_id": span_id,
-            "api": category("api", APIS),
+            "api": category("api", list(define.APIS)),
         }
         names = [c for b in blocks for c in b.columns]
         ordered = list(dict.fromkeys(["begin", "end", "frame", "text", *names]))
@@ -326,3 +326,24 @@ def canonical(scores: Scores) -> Scores:
             scores.rows[order], scores.cols[order], scores.values[order], scores.columns
         )
     return scores
+
+
+def normalise_spans(spans: pd.DataFrame) -> pd.DataFrame:
+    """Restore the contract dtypes (after concat or a Parquet round trip)."""
+    out = spans.copy()
+    for column, dtype in SPAN_DTYPES.items():
+        if column not in out.columns:
+            continue
+        if column == "model":
+            out[column] = _category(out[column], define.MODELS)
+        elif column == "api":
+            out[column] = _category(out[column], define.APIS)
+        elif out[column].dtype != dtype:
+            out[column] = out[column].astype(dtype)
+    return out[SPAN_COLUMNS + [c for c in out.columns if c not in SPAN_COLUMNS]]
+
+
+def _category(series: pd.Series, known: Sequence[str]) -> pd.Categorical:
+    values = series.astype(object)
+    extra = [v for v in pd.unique(values.dropna()) if v not in set(known)]
+    return pd.Categorical(values, categories=[*known, *extra])

@@ -31,30 +31,16 @@ Dtype conventions (pandas)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
 import pandas as pd
 
-from humeresearch._errors import ContractError
+from humeresearch import define
+from humeresearch.errors import ContractError
 
 KEYS: list[str] = ["source", "file", "model", "track", "span_id"]
 SPAN_COLUMNS: list[str] = [*KEYS, "api", "begin", "end", "frame", "text"]
 LONG_COLUMNS: list[str] = [*KEYS, "begin", "end", "family", "name", "score"]
 ERROR_COLUMNS: list[str] = ["source", "file", "level", "message", "code"]
-
-APIS: list[str] = ["v0", "v1"]
-MODELS_V0: list[str] = ["face", "burst", "prosody", "language", "ner", "facemesh"]
-MODELS_V1: list[str] = ["audio", "video"]
-MODELS: list[str] = MODELS_V0 + MODELS_V1
-FAMILIES: list[str] = [
-    "emotion",
-    "facs",
-    "description",
-    "sentiment",
-    "toxicity",
-    "voice_attribute",
-]
-ERROR_LEVELS: list[str] = ["source", "file", "job", "stream"]
 
 STRING = "string"
 #: dtype of every optional span column the contract names.
@@ -97,8 +83,6 @@ SPAN_DTYPES: dict[str, str] = {
     **OPTIONAL_SPAN_COLUMNS,
 }
 
-Kind = Literal["spans", "long", "wide", "errors"]
-
 
 def wide_column(family: str, name: str, reserved: Iterable[str] = ()) -> str:
     """Name of the wide-table column that holds one (family, name).
@@ -128,7 +112,7 @@ def split_wide_column(column: str) -> tuple[str, str]:
     ('emotion', 'Joy')
     """
     family, sep, name = column.partition(":")
-    if sep and family in FAMILIES:
+    if sep and family in define.FAMILIES:
         return family, name
     return "emotion", column
 
@@ -161,12 +145,12 @@ def _check_dtype(table: pd.DataFrame, column: str, dtype: str, kind: str) -> Non
         )
 
 
-def validate(table: pd.DataFrame, kind: Kind, *, unique: bool = True) -> pd.DataFrame:
-    """Check that ``table`` follows the contract for ``kind`` and return it.
+def validate(data: pd.DataFrame, kind: define.TableKind, *, unique: bool = True) -> pd.DataFrame:
+    """Check that ``data`` follows the contract for ``kind`` and return it.
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         The table to check.
     kind : {"spans", "long", "wide", "errors"}
         Which contract table it claims to be.
@@ -177,7 +161,7 @@ def validate(table: pd.DataFrame, kind: Kind, *, unique: bool = True) -> pd.Data
     Returns
     -------
     DataFrame
-        ``table`` itself, unchanged, so that calls can be chained.
+        ``data`` itself, unchanged, so that calls can be chained.
 
     Raises
     ------
@@ -191,8 +175,9 @@ def validate(table: pd.DataFrame, kind: Kind, *, unique: bool = True) -> pd.Data
     >>> hr.validate(m.long(), "long").columns[:5].tolist()
     ['source', 'file', 'model', 'track', 'span_id']
     """
-    if kind not in ("spans", "long", "wide", "errors"):
-        raise ValueError(f"kind must be 'spans', 'long', 'wide' or 'errors', got {kind!r}")
+    listed = ", ".join(repr(k) for k in define.TABLE_KINDS)
+    if kind not in define.TABLE_KINDS:
+        raise ValueError(f"validate: kind must be one of {listed}; got {kind!r}")
     if kind == "errors":
         required = ERROR_COLUMNS
         dtypes = dict.fromkeys(ERROR_COLUMNS, STRING)
@@ -206,35 +191,35 @@ def validate(table: pd.DataFrame, kind: Kind, *, unique: bool = True) -> pd.Data
         }
     else:
         required = SPAN_COLUMNS
-        dtypes = {c: t for c, t in SPAN_DTYPES.items() if c in table.columns}
-    missing = [c for c in required if c not in table.columns]
+        dtypes = {c: t for c, t in SPAN_DTYPES.items() if c in data.columns}
+    missing = [c for c in required if c not in data.columns]
     if missing:
         raise ContractError(f"{kind} table: missing required column(s) {missing}")
-    if kind == "long" and list(table.columns[: len(LONG_COLUMNS)]) != LONG_COLUMNS:
+    if kind == "long" and list(data.columns[: len(LONG_COLUMNS)]) != LONG_COLUMNS:
         raise ContractError(f"long table: columns must start with {LONG_COLUMNS}")
     for column, dtype in dtypes.items():
-        _check_dtype(table, column, dtype, kind)
-    if kind in ("spans", "wide", "long") and len(table):
+        _check_dtype(data, column, dtype, kind)
+    if kind in ("spans", "wide", "long") and len(data):
         for column in ("source", "model"):
-            col = table[column]
+            col = data[column]
             if col.isna().any() or bool(
                 (col.astype(object) == "").any() if col.dtype == object else (col == "").any()
             ):
                 raise ContractError(f"{kind} table: column {column!r} has empty values")
         if unique:
             key = KEYS + (["family", "name"] if kind == "long" else [])
-            dup = table.duplicated(key)
+            dup = data.duplicated(key)
             if dup.any():
-                first = table.loc[dup, key].iloc[0].to_dict()
+                first = data.loc[dup, key].iloc[0].to_dict()
                 raise ContractError(f"{kind} table: duplicated key {first}")
     if kind == "wide":
-        for column in table.columns:
-            if column not in SPAN_DTYPES and not pd.api.types.is_numeric_dtype(table[column]):
+        for column in data.columns:
+            if column not in SPAN_DTYPES and not pd.api.types.is_numeric_dtype(data[column]):
                 # extra span columns are allowed; score columns must be numeric
                 family, _ = split_wide_column(column)
-                if ":" in column and family in FAMILIES:
+                if ":" in column and family in define.FAMILIES:
                     raise ContractError(f"wide table: score column {column!r} is not numeric")
-    return table
+    return data
 
 
 def empty_spans() -> pd.DataFrame:

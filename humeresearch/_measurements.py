@@ -15,24 +15,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from humeresearch._build import Scores, canonical
+from humeresearch._build import Scores, canonical, normalise_spans
 from humeresearch._contract import (
-    APIS,
     ERROR_COLUMNS,
-    FAMILIES,
     KEYS,
-    LONG_COLUMNS,
-    MODELS,
-    SPAN_COLUMNS,
-    SPAN_DTYPES,
     STRING,
     empty_errors,
     empty_spans,
     validate,
-    wide_column,
 )
-from humeresearch._errors import ContractError, FormatError
+from humeresearch._project import drop_unused_categories, long_table, select, wide_table
 from humeresearch._version import __version__
+from humeresearch.errors import ContractError, FormatError
 
 METADATA_KEY = b"humeresearch"
 LAYOUT_KEY = b"humeresearch.layout"
@@ -84,54 +78,90 @@ class Measurements:
 
     # -- tables ---------------------------------------------------------------------------
 
-    def spans(self) -> pd.DataFrame:
-        """The spans table: one row per prediction span (a copy)."""
-        return self._spans.copy()
+    def spans(self, *, model: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """The spans table: one row per prediction span (a copy).
+
+        Parameters
+        ----------
+        model : str or list of str, optional
+            Keep only the spans of this model (or these models); the categorical
+            columns then keep only the categories present.
+
+        Returns
+        -------
+        DataFrame
+            A spans contract table.
+
+        Examples
+        --------
+        >>> from humeresearch import testing
+        >>> m = testing.measurements(models=["face", "prosody"])
+        >>> m.spans(model="prosody")["model"].cat.categories.tolist()
+        ['prosody']
+        """
+        spans, _ = self._select(model)
+        if model is None:
+            return spans.copy()
+        return drop_unused_categories(spans)
 
     def errors(self) -> pd.DataFrame:
-        """The errors table: one row per problem the inputs report (a copy)."""
+        """The errors table: one row per problem the inputs report (a copy).
+
+        Returns
+        -------
+        DataFrame
+            An errors contract table: ``source``, ``file``, ``level``, ``message``,
+            ``code``.
+
+        Examples
+        --------
+        >>> import humeresearch as hr
+        >>> m = hr.read([{"source": {"type": "url", "url": "u"}, "error": "gone"}])
+        >>> m.errors()[["source", "level", "message"]].to_dict("records")
+        [{'source': 'u', 'level': 'source', 'message': 'gone'}]
+        """
         return self._errors.copy()
 
-    def long(self) -> pd.DataFrame:
+    def long(self, *, model: str | Sequence[str] | None = None) -> pd.DataFrame:
         """The long table: one row per (span, family, name), in span then column order.
 
         Key columns ``source``, ``file`` and ``track`` are categorical here (the
         spans table holds them as strings); ``score`` is the API's value unchanged.
-        """
-        s, sc = self._spans, self._scores
-        rows, cols = sc.rows, sc.cols
-        out: dict[str, Any] = {}
-        for column in ("source", "file", "model", "track"):
-            codes, categories = _codes(s[column])
-            out[column] = pd.Categorical.from_codes(codes[rows], categories, validate=False)
-        out["span_id"] = s["span_id"].to_numpy()[rows]
-        out["begin"] = s["begin"].to_numpy()[rows]
-        out["end"] = s["end"].to_numpy()[rows]
-        families = [f for f, _ in sc.columns]
-        fam_categories = FAMILIES + [f for f in dict.fromkeys(families) if f not in FAMILIES]
-        fam_index = {f: i for i, f in enumerate(fam_categories)}
-        name_categories = list(dict.fromkeys(n for _, n in sc.columns))
-        name_index = {n: i for i, n in enumerate(name_categories)}
-        fam_of_col = np.array([fam_index[f] for f, _ in sc.columns], dtype=np.int16)
-        name_of_col = np.array([name_index[n] for _, n in sc.columns], dtype=np.int32)
-        out["family"] = pd.Categorical.from_codes(
-            fam_of_col[cols] if len(cols) else np.empty(0, np.int16), fam_categories, validate=False
-        )
-        out["name"] = pd.Categorical.from_codes(
-            name_of_col[cols] if len(cols) else np.empty(0, np.int32),
-            pd.Index(name_categories, dtype=object),
-            validate=False,
-        )
-        out["score"] = sc.values
-        return pd.DataFrame(out, columns=LONG_COLUMNS, copy=False)
 
-    def wide(self, model: str | None = None, *, dtype: Any = np.float64) -> pd.DataFrame:
+        Parameters
+        ----------
+        model : str or list of str, optional
+            Keep only the scores of this model (or these models); the categorical
+            columns then keep only the categories present.
+
+        Returns
+        -------
+        DataFrame
+            A long contract table.
+
+        Examples
+        --------
+        >>> from humeresearch import testing
+        >>> m = testing.measurements(models=["face", "prosody", "burst"], names=["Joy"])
+        >>> long = m.long(model=["prosody", "burst"])
+        >>> long["model"].value_counts(sort=False).to_dict()
+        {'burst': 4, 'prosody': 4}
+        """
+        spans, scores = self._select(model)
+        long = long_table(spans, scores)
+        return long if model is None else drop_unused_categories(long)
+
+    def wide(
+        self, *, model: str | Sequence[str] | None = None, dtype: Any = np.float64
+    ) -> pd.DataFrame:
         """The wide table: the spans table plus one column per (family, name).
 
         Parameters
         ----------
-        model : str, optional
-            Keep only the spans of this model and the score columns it has.
+        model : str or list of str, optional
+            Keep only the spans of this model (or these models) and the score
+            columns they have; the categorical columns then keep only the categories
+            present.
         dtype : numpy dtype, default float64
             Dtype of the score columns (``np.float32`` halves their memory).
 
@@ -141,27 +171,22 @@ class Measurements:
             Emotion columns use the bare name (``Amusement``), other families are
             prefixed (``facs:``, ``description:``, ``sentiment:``, ``toxicity:``,
             ``voice_attribute:``). NaN where the input had no value (v1 is sparse).
+
+        Examples
+        --------
+        >>> from humeresearch import testing
+        >>> m = testing.measurements(models=["face", "prosody"], names=["Joy"])
+        >>> m.wide(model=["face", "prosody"]).shape, m.wide(model="prosody").shape
+        ((22, 11), (4, 11))
         """
-        s, sc = self._spans, self._scores
-        rows, cols, values = sc.rows, sc.cols, sc.values
-        if model is not None:
-            if model not in set(s["model"].astype(str)):
-                known = sorted(set(s["model"].astype(str)))
-                raise ValueError(f"model {model!r} is not in these measurements; models: {known}")
-            keep_rows = (s["model"] == model).to_numpy()
-            new_index = np.cumsum(keep_rows) - 1
-            mask = keep_rows[rows]
-            rows, cols, values = new_index[rows[mask]], cols[mask], values[mask]
-            s = s.loc[keep_rows].reset_index(drop=True)
-        used = np.unique(cols) if model is not None else np.arange(len(sc.columns))
-        remap = np.full(len(sc.columns), -1, dtype=np.int64)
-        remap[used] = np.arange(len(used))
-        matrix = np.full((len(s), len(used)), np.nan, dtype=dtype)
-        matrix[rows, remap[cols]] = values
-        reserved = set(SPAN_DTYPES) | set(s.columns)
-        names = [wide_column(*sc.columns[j], reserved=reserved) for j in used]
-        scores = pd.DataFrame(matrix, columns=pd.Index(names, dtype=object), copy=False)
-        return pd.concat([s.reset_index(drop=True), scores], axis=1)
+        spans, scores = self._select(model)
+        return wide_table(spans, scores, dtype=dtype, selected=model is not None)
+
+    def _select(self, model: str | Sequence[str] | None) -> tuple[pd.DataFrame, Scores]:
+        """The spans of ``model`` and their scores; all when None."""
+        if model is None:
+            return self._spans, self._scores
+        return select(self._spans, self._scores, model)
 
     # -- description ----------------------------------------------------------------------
 
@@ -191,6 +216,25 @@ class Measurements:
         the provenance under ``humeresearch`` and the layout (score columns, errors
         table) under ``humeresearch.layout``. :func:`read_parquet` restores
         ``spans()``, ``long()``, ``wide()``, ``errors()`` and ``provenance`` exactly.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile, humeresearch as hr
+        >>> from humeresearch import testing
+        >>> m = testing.measurements(models=["face", "prosody"])
+        >>> path = m.to_parquet(tempfile.mkdtemp() + "/m.parquet")
+        >>> hr.read_parquet(path).long().equals(m.long())
+        True
         """
         path = Path(path)
         wide = self.wide()
@@ -271,7 +315,7 @@ def read_parquet(path: str | os.PathLike[str]) -> Measurements:
         [(f, n) for f, n, _ in layout["scores"]],
     )
     errors = pd.DataFrame(layout["errors"], columns=ERROR_COLUMNS).astype(STRING)
-    return Measurements(_normalise_spans(spans), scores, errors, provenance)
+    return Measurements(normalise_spans(spans), scores, errors, provenance)
 
 
 def concat(items: Iterable[Measurements]) -> Measurements:
@@ -318,7 +362,7 @@ def concat(items: Iterable[Measurements]) -> Measurements:
         vals.append(m._scores.values)
         offset += len(m._spans)
     spans = pd.concat([m._spans for m in items], ignore_index=True)
-    spans = _normalise_spans(spans)
+    spans = normalise_spans(spans)
     dup = spans.duplicated(KEYS)
     if dup.any():
         key = spans.loc[dup, KEYS].iloc[0].to_dict()
@@ -338,34 +382,6 @@ def empty_measurements(provenance: dict[str, Any] | None = None) -> Measurements
     return Measurements(
         empty_spans(), Scores.empty(), empty_errors(), provenance or new_provenance([])
     )
-
-
-def _codes(series: pd.Series) -> tuple[np.ndarray, Any]:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(), series.cat.categories
-    codes, uniques = pd.factorize(series)
-    return codes, pd.Index(uniques, dtype=object)
-
-
-def _normalise_spans(spans: pd.DataFrame) -> pd.DataFrame:
-    """Restore the contract dtypes (after concat or a Parquet round trip)."""
-    out = spans.copy()
-    for column, dtype in SPAN_DTYPES.items():
-        if column not in out.columns:
-            continue
-        if column == "model":
-            out[column] = _category(out[column], MODELS)
-        elif column == "api":
-            out[column] = _category(out[column], APIS)
-        elif out[column].dtype != dtype:
-            out[column] = out[column].astype(dtype)
-    return out[SPAN_COLUMNS + [c for c in out.columns if c not in SPAN_COLUMNS]]
-
-
-def _category(series: pd.Series, known: Sequence[str]) -> pd.Categorical:
-    values = series.astype(object)
-    extra = [v for v in pd.unique(values.dropna()) if v not in set(known)]
-    return pd.Categorical(values, categories=[*known, *extra])
 
 
 def check(m: Measurements) -> Measurements:

@@ -14,11 +14,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from humeresearch import define
 from humeresearch._version import __version__
 
-FORMS = ("long", "wide", "spans", "errors", "measurements")
+if TYPE_CHECKING:
+    from humeresearch._measurements import Measurements
+
 #: commands that live in their own modules: name -> (module, add_parser, run)
 PLUGINS: dict[str, tuple[str, str, str]] = {
     "serve": ("humeresearch.server._cli", "add_serve_parser", "run_serve"),
@@ -30,7 +33,7 @@ class InputFault(Exception):
     """A fault in what the user gave us: reported in one line, exit status 2."""
 
 
-def _read(inputs: Sequence[str], *, errors: str | None = None) -> Any:
+def _read(inputs: Sequence[str], *, errors: define.ErrorMode | None = None) -> Measurements:
     from humeresearch import read
 
     src: Any = inputs[0] if len(inputs) == 1 else list(inputs)
@@ -43,7 +46,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     m = _read(args.inputs, errors="raise" if args.strict else None)
     out = Path(args.output)
-    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "parquet")
+    fmt: define.OutputFormat = args.format or ("csv" if out.suffix.lower() == ".csv" else "parquet")
     form = args.form or ("measurements" if fmt == "parquet" else "long")
     if form == "measurements":
         if fmt != "parquet":
@@ -53,8 +56,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         m.to_parquet(out)
         rows = len(m)
     else:
-        table = {"long": m.long, "wide": m.wide, "spans": m.spans, "errors": m.errors}[form]()
-        validate(table, form)  # type: ignore[arg-type]
+        table = getattr(m, form)()
+        validate(table, form)
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
             table.to_csv(out, index=False)
@@ -65,7 +68,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary(m: Any) -> dict[str, Any]:
+def summary(m: Measurements) -> dict[str, Any]:
     """Counts that ``humeresearch info`` prints (also used by the demo)."""
     spans = m.spans()
     long = m.long()
@@ -139,13 +142,16 @@ def build_parser() -> tuple[
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file")
     p.add_argument(
         "--form",
-        choices=FORMS,
+        choices=define.FORMS,
         default=None,
         help="which table (default: measurements for Parquet, i.e. everything, readable by "
         "humeresearch.read_parquet; long for CSV)",
     )
     p.add_argument(
-        "--format", choices=("parquet", "csv"), default=None, help="default: from OUT's suffix"
+        "--format",
+        choices=define.OUTPUT_FORMATS,
+        default=None,
+        help="default: from OUT's suffix",
     )
     p.add_argument("--strict", action="store_true", help="fail on the first unreadable input")
     runners["convert"] = cmd_convert
@@ -162,7 +168,9 @@ def build_parser() -> tuple[
     for name, (module, add, run) in PLUGINS.items():
         try:
             mod = importlib.import_module(module)
-        except ImportError:
+        except ModuleNotFoundError as exc:  # an optional dependency is not installed
+            if (exc.name or "humeresearch").partition(".")[0] == "humeresearch":
+                raise
             continue
         getattr(mod, add)(sub)
         runners[name] = getattr(mod, run)
@@ -171,7 +179,7 @@ def build_parser() -> tuple[
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``humeresearch`` command."""
-    from humeresearch._errors import ContractError, FormatError
+    from humeresearch.errors import ContractError, FormatError
 
     parser, runners = build_parser()
     args = parser.parse_args(argv)

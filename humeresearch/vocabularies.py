@@ -25,9 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from humeresearch.define import Api, Model
+
+if TYPE_CHECKING:  # pandas is imported where it is used: ``wire`` stays light
+    import pandas as pd
+
+    from humeresearch._tables import TableLike
 
 __all__ = [
     "V0_BURST_DESCRIPTIONS",
@@ -133,7 +138,7 @@ _FAMILIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
 }
 
 
-def families(api: str, model: str) -> dict[str, tuple[str, ...]]:
+def families(api: Api, model: Model) -> dict[str, tuple[str, ...]]:
     """The known names of each score family of one model.
 
     Parameters
@@ -160,7 +165,7 @@ def families(api: str, model: str) -> dict[str, tuple[str, ...]]:
         raise ValueError(f"(api, model) must be one of {choices}, got {api}/{model}") from None
 
 
-def check(data: Any, api: str = "v0", model: str = "face") -> pd.DataFrame:
+def check(data: TableLike, *, api: Api = "v0", model: Model = "face") -> pd.DataFrame:
     """Names in measurements that are outside the known lists of one API and model.
 
     Useful to catch a mixed-up model (language names in a face table) or a renamed
@@ -194,21 +199,17 @@ def check(data: Any, api: str = "v0", model: str = "face") -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> long = pd.DataFrame({"model": ["face"] * 3, "family": ["emotion"] * 3,
     ...                      "name": ["Joy", "Annoyance", "Annoyance"]})
-    >>> check(long, "v0", "face").to_dict("records")
+    >>> check(long, api="v0", model="face").to_dict("records")
     [{'family': 'emotion', 'name': 'Annoyance', 'count': 2, 'known_in': 'v0_language_emotions_53,v0_language_emotions_53_csv_order'}]
     """
+    from humeresearch._tables import as_frame, require_columns
+
     known = families(api, model)
-    if hasattr(data, "long") and hasattr(data, "spans"):
-        long = data.long()  # v0 and v1 model names are disjoint: the model selects the API
-    elif isinstance(data, pd.DataFrame):
-        long = data
-    else:
-        raise TypeError(f"data must be Measurements or a long DataFrame, got {type(data).__name__}")
-    missing = [c for c in ("model", "family", "name") if c not in long.columns]
-    if missing:
-        raise ValueError(f"data lacks column(s) {missing} of the long table")
+    long = as_frame(data, func="check")
+    require_columns(long, ("model", "family", "name"), func="check")
     rows = long.loc[long["model"].astype(str) == model, ["family", "name"]].astype(str)
     counts = rows.value_counts(sort=False).rename("count").reset_index()
     known_pairs = {(f, n) for f, ns in known.items() for n in ns}
@@ -294,6 +295,8 @@ def map_names(v0_names: Iterable[str], v1_names: Iterable[str]) -> NameMap:
     >>> nm.as_dict(), nm.v0_only, nm.v1_only
     ({'Joy': 'joy', 'Awe': 'awe'}, ('Desire',), ('neutral',))
     """
+    import pandas as pd
+
     left = _casefolded(v0_names, "v0")
     right = _casefolded(v1_names, "v1")
     pairs = [(name, right[key]) for key, name in left.items() if key in right]

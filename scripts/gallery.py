@@ -87,10 +87,10 @@ def fig_palette(out: Path) -> None:
 
 
 def figures(quick: bool) -> dict[str, Callable[[], object]]:
-    """File stem -> function drawing one figure (returning its Figure or Axes)."""
+    """File stem -> function drawing one figure (returning its Axes or array of Axes)."""
     m, long = study_tables(quick)
     face = long[long["model"] == "face"]
-    ranked = hr.summarize(face, by=["name"]).sort_values("value", ascending=False)["name"]
+    ranked = hr.summarize(face, by=["name"]).sort_values("score", ascending=False)["name"]
     shown = [*[n for n in ranked[:7] if n != "Joy"][:5], "Joy"]  # the planted effect
     first = str(long["source"].cat.categories[1])  # a treatment recording
     real = REAL / "interreviewer_predictions.json"
@@ -111,7 +111,7 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return hr.mixed(per_rec, "score ~ condition", groups="participant")
+            return hr.mixed(per_rec, formula="score ~ condition", subject="participant")
 
     def agreement() -> pd.DataFrame:
         lang = long[(long["model"] == "language") & (long["family"] == "emotion")]
@@ -146,13 +146,13 @@ def figures(quick: bool) -> dict[str, Callable[[], object]]:
             face, x="participant", top_k=12, annot=False
         ),
         "distribution_violin": lambda: hr.plot.distribution(
-            face, hue="condition", subject="participant", names=shown
+            face, hue="condition", subject="participant", name=shown
         ),
         "distribution_point": lambda: hr.plot.distribution(
-            face, hue="condition", subject="participant", kind="point", names=shown
+            face, hue="condition", subject="participant", kind="point", name=shown
         ),
         "radar_conditions": lambda: hr.plot.radar(
-            face, names=shown, by="condition", subject="participant"
+            face, name=shown, hue="condition", subject="participant"
         ),
         "forest_compare": lambda: hr.plot.forest(compare_face(), values=True),
         "forest_mixed": lambda: hr.plot.forest(mixed_face()),
@@ -189,8 +189,8 @@ def main(argv: list[str] | None = None) -> list[Path]:
         written.append(out / "palette.png")
         for stem, draw in figures(args.quick).items():
             t0 = time.perf_counter()
-            drawn = draw()
-            fig = drawn if isinstance(drawn, plt.Figure) else drawn.figure
+            drawn = draw()  # an Axes, or timeline's array of Axes
+            fig = np.ravel(drawn)[0].figure
             path = out / f"{stem}.png"
             fig.savefig(path)
             plt.close(fig)

@@ -74,7 +74,7 @@ def render(fig: plt.Figure) -> None:
 
 def run_timeline(long: pd.DataFrame) -> float:
     start = time.perf_counter()
-    render(hr.plot.timeline(long))
+    render(hr.plot.timeline(long)[0].figure)
     return time.perf_counter() - start
 
 

@@ -101,3 +101,23 @@ def test_help_everywhere(command):
         text=True,
     )
     assert proc.returncode == 0 and "usage:" in proc.stdout
+
+
+def test_plugins_skip_missing_optional_dependencies_only(monkeypatch):
+    from humeresearch import cli
+
+    monkeypatch.setattr(cli, "PLUGINS", {"x": ("not_installed_dependency_xyz", "add", "run")})
+    _, runners = cli.build_parser()
+    assert set(runners) == {"convert", "info"}
+    monkeypatch.setattr(cli, "PLUGINS", {"x": ("humeresearch.no_such_module", "add", "run")})
+    with pytest.raises(ModuleNotFoundError, match="humeresearch.no_such_module"):
+        cli.build_parser()
+
+
+def test_convert_choices_come_from_define(capsys):
+    from humeresearch import define
+
+    with pytest.raises(SystemExit):
+        main(["convert", "x", "-o", "y", "--form", "bogus"])
+    err = capsys.readouterr().err
+    assert all(repr(f) in err for f in define.FORMS)

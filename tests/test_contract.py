@@ -7,7 +7,7 @@ import pytest
 
 import humeresearch as hr
 from humeresearch._contract import LONG_COLUMNS, split_wide_column, wide_column
-from humeresearch._errors import ContractError
+from humeresearch.errors import ContractError
 
 
 def test_wide_column_names_round_trip():

@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import humeresearch as hr
-from humeresearch._errors import ContractError
+from humeresearch import testing
+from humeresearch.errors import ContractError
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,57 @@ def test_wide_model_selects_rows_and_columns(interview):
 def test_repr_names_counts(interview):
     text = repr(interview)
     assert "564 spans" in text and "face=516" in text and "27408 scores" in text
+
+
+def test_model_selects_one_or_several_models_in_every_table():
+    m = testing.measurements(
+        sources=["a.mp4", "b.mp4"],
+        models=["face", "prosody", "language"],
+        tracks={"face": ["face_0", "face_1"]},
+        names=["Joy", "Calmness"],
+    )
+    long, spans, wide = m.long(), m.spans(), m.wide()
+    for chosen in ("prosody", ["prosody", "language"], ("face",)):
+        wanted = [chosen] if isinstance(chosen, str) else list(chosen)
+        keep = long["model"].isin(wanted)
+        got = m.long(model=chosen)
+        assert got["score"].tolist() == long.loc[keep, "score"].tolist()
+        assert got["model"].astype(str).tolist() == long.loc[keep, "model"].astype(str).tolist()
+        assert sorted(got["model"].cat.categories) == sorted(wanted)
+        hr.validate(got, "long")
+        sel = m.spans(model=chosen)
+        assert sel["begin"].tolist() == spans.loc[spans["model"].isin(wanted), "begin"].tolist()
+        assert sorted(sel["model"].cat.categories) == sorted(wanted)
+        hr.validate(sel, "spans")
+        w = m.wide(model=chosen)
+        expected = wide.loc[wide["model"].isin(wanted)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            w[["Joy", "Calmness"]], expected[["Joy", "Calmness"]], check_dtype=True
+        )
+        assert sorted(w["model"].cat.categories) == sorted(wanted)
+        hr.validate(w, "wide")
+
+
+def test_selection_keeps_only_present_categories():
+    m = testing.measurements(models=["face", "audio"], family="facs", names=["AU1"])
+    long = m.long(model="audio")
+    assert long["model"].cat.categories.tolist() == ["audio"]
+    assert long["family"].cat.categories.tolist() == ["facs"]
+    assert long["track"].cat.categories.tolist() == ["unknown"]
+    assert m.spans(model="audio")["api"].cat.categories.tolist() == ["v1"]
+    # without a selection the categories are the contract's, as read
+    assert "emotion" in m.long()["family"].cat.categories
+
+
+def test_model_is_keyword_only_and_checked():
+    m = testing.measurements(models=["face", "prosody"])
+    with pytest.raises(TypeError):
+        m.wide("face")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        m.long("face")  # type: ignore[misc]
+    with pytest.raises(
+        ValueError, match=r"'burst' is not in these measurements; models: \['face', 'prosody'\]"
+    ):
+        m.long(model=["face", "burst"])
+    with pytest.raises(ValueError, match="models"):
+        m.spans(model="video")

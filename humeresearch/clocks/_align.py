@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from humeresearch._contract import KEYS, LONG_COLUMNS
-from humeresearch.clocks._common import (
-    SPAN_LIKE,
-    UnmatchedSpansWarning,
-    as_long,
-    as_spans,
+from humeresearch._groups import (
     codes_of,
     combine,
     factorize_sorted,
-    require,
+    first_index,
     table_codes,
     times,
 )
-from humeresearch.clocks._overlap import find_pairs, two_tier_mean
+from humeresearch._tables import SPAN_LIKE, TableLike, as_long, as_spans, require_columns
+from humeresearch.clocks._overlap import Pairs, find_pairs, two_tier_mean
+from humeresearch.errors import UnmatchedSpansWarning
 
 ALIGN_EXTRA = ["from_model", "from_track", "n_spans", "seconds"]
+_PAIR_COLUMNS = ["source", "file", "face_track", "voice_track"]
 
 
 def _mapped_tracks(long: pd.DataFrame, mapping: pd.DataFrame) -> pd.Series:
     """The target track each data row must match, read from a match_tracks table."""
-    require(mapping, ["source", "file", "face_track", "voice_track"], "match_track")
+    require_columns(mapping, _PAIR_COLUMNS, func="align", name="match_track")
     pairs = pd.concat(
         [
             mapping[["source", "file", "face_track", "voice_track"]].set_axis(
@@ -43,7 +42,7 @@ def _mapped_tracks(long: pd.DataFrame, mapping: pd.DataFrame) -> pd.Series:
     dup = pairs.duplicated(["source", "file", "track"])
     if dup.any():
         first = pairs.loc[dup].iloc[0].to_dict()
-        raise ValueError(f"match_track: track paired more than once: {first}")
+        raise ValueError(f"align: match_track pairs a track more than once: {first}")
     keys = long[["source", "file", "track"]].astype(str)
     merged = keys.merge(pairs, on=["source", "file", "track"], how="left", sort=False)
     return merged["to"].astype(object).where(merged["to"].notna(), "\x00unpaired")
@@ -53,16 +52,122 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _first_index(codes: np.ndarray, n: int) -> np.ndarray:
-    first = np.empty(n, dtype=np.int64)
-    idx = np.arange(len(codes), dtype=np.int64)
-    first[codes[::-1]] = idx[::-1]
-    return first
+def _match_groups(
+    long: pd.DataFrame, match_track: bool | pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """The table whose columns group the source rows, and those columns."""
+    if isinstance(match_track, pd.DataFrame):
+        frame = long[["source", "file"]].assign(track=_mapped_tracks(long, match_track))
+        return frame, ["source", "file", "track"]
+    if match_track is True:
+        return long, ["source", "file", "track"]
+    if match_track is False:
+        return long, ["source", "file"]
+    raise ValueError(
+        "align: match_track must be True, False or a DataFrame from match_tracks; "
+        f"got {match_track!r}"
+    )
+
+
+def _aggregate(
+    long: pd.DataFrame,
+    spans: pd.DataFrame,
+    pairs: Pairs,
+    tb: np.ndarray,
+    te: np.ndarray,
+    pool_tracks: bool,
+) -> pd.DataFrame:
+    """The mean per (target, source model, source track, family, name) of the pairs."""
+    m_codes, m_uni = codes_of(long["model"])
+    k_codes, k_uni = codes_of(long["track"])
+    f_codes, f_uni = codes_of(long["family"])
+    n_codes, n_uni = codes_of(long["name"])
+    src = pairs.source
+    parts = [pairs.target, m_codes[src], f_codes[src], n_codes[src]]
+    sizes = [len(spans), len(m_uni) + 1, len(f_uni) + 1, len(n_uni) + 1]
+    if not pool_tracks:
+        parts.insert(2, k_codes[src])
+        sizes.insert(2, len(k_uni) + 1)
+    key, uniq = factorize_sorted(combine(parts, sizes))
+    interval_target = te[pairs.target] > tb[pairs.target]
+    score = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
+    mean, n, seconds = two_tier_mean(
+        key,
+        len(uniq),
+        score[src],
+        pairs.weight,
+        pairs.strong,
+        seconds=np.where(interval_target, pairs.weight, 0.0),
+    )
+    first = first_index(key, len(uniq))
+    row = src[first]
+    tgt = pairs.target[first]
+
+    out: dict[str, Any] = {}
+    for column in ("source", "file", "model", "track"):
+        c, u = codes_of(spans[column])
+        out[column] = pd.Categorical.from_codes(c[tgt], u)
+    out["span_id"] = spans["span_id"].to_numpy(dtype=np.int64)[tgt]
+    out["begin"] = tb[tgt]
+    out["end"] = te[tgt]
+    out["family"] = pd.Categorical.from_codes(f_codes[row], f_uni)
+    out["name"] = pd.Categorical.from_codes(n_codes[row], n_uni)
+    out["score"] = mean
+    out["from_model"] = pd.Categorical.from_codes(m_codes[row], m_uni)
+    track_codes = np.full(len(row), -1) if pool_tracks else k_codes[row]
+    out["from_track"] = pd.Categorical.from_codes(track_codes, k_uni)
+    out["n_spans"] = n
+    out["seconds"] = seconds
+    return pd.DataFrame(out, columns=[*LONG_COLUMNS, *ALIGN_EXTRA])
+
+
+def _unmatched(long: pd.DataFrame, pairs: Pairs) -> pd.DataFrame:
+    """One row (keys, begin, end) per source span that met no target."""
+    matched = np.zeros(len(long), dtype=bool)
+    matched[pairs.source] = True
+    if matched.all():
+        return long.loc[[], SPAN_LIKE].reset_index(drop=True)
+    return long.loc[~matched, SPAN_LIKE].drop_duplicates(KEYS).reset_index(drop=True)
+
+
+def _warn_unmatched(unmatched: pd.DataFrame) -> None:
+    first_row = unmatched.iloc[0]
+    no_time = int(unmatched["begin"].isna().sum())
+    warnings.warn(
+        f"align: {len(unmatched)} source spans overlap no target span "
+        f"({no_time} have no time); first: "
+        + ", ".join(f"{k}={_plain(first_row[k])!r}" for k in KEYS)
+        + ". Pass return_unmatched=True to get them.",
+        UnmatchedSpansWarning,
+        stacklevel=3,
+    )
+
+
+@overload
+def align(
+    data: TableLike,
+    onto: TableLike,
+    *,
+    match_track: bool | pd.DataFrame = ...,
+    pool_tracks: bool = ...,
+    return_unmatched: Literal[False] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def align(
+    data: TableLike,
+    onto: TableLike,
+    *,
+    match_track: bool | pd.DataFrame = ...,
+    pool_tracks: bool = ...,
+    return_unmatched: Literal[True],
+) -> tuple[pd.DataFrame, pd.DataFrame]: ...
 
 
 def align(
-    data: Any,
-    onto: Any,
+    data: TableLike,
+    onto: TableLike,
     *,
     match_track: bool | pd.DataFrame = False,
     pool_tracks: bool = False,
@@ -93,12 +198,12 @@ def align(
 
     Parameters
     ----------
-    data : DataFrame or Measurements
+    data : TableLike
         Long table (or wide table, or ``Measurements``) of the model(s) to move.
-    onto : DataFrame or Measurements
+    onto : TableLike
         The target spans: any table with ``source, file, model, track, span_id,
         begin, end`` (a spans, wide or long table, e.g.
-        ``m.spans().query("model == 'prosody'")``).
+        ``m.spans().query("model == 'prosody'")``), or a ``Measurements`` (its spans).
     match_track : bool or DataFrame, default False
         ``True``: a source span only meets target spans of the same ``track`` name
         (e.g. words and utterances of one speaker). A DataFrame from
@@ -110,7 +215,8 @@ def align(
         seen during one utterance are never averaged into one.
     return_unmatched : bool, default False
         Also return the source spans that overlap no target. Otherwise a
-        :class:`UnmatchedSpansWarning` (a ``UserWarning``) says how many there are.
+        :class:`~humeresearch.errors.UnmatchedSpansWarning` (a ``UserWarning``) says
+        how many there are.
 
     Returns
     -------
@@ -152,86 +258,17 @@ def align(
     >>> unmatched["span_id"].tolist()
     [3]
     """
-    long = as_long(data, "data")
-    spans = as_spans(onto, "onto")
-    sb, se = times(long, "data")
-    tb, te = times(spans, "onto")
-
-    if isinstance(match_track, pd.DataFrame):
-        src_frame = long[["source", "file"]].assign(track=_mapped_tracks(long, match_track))
-        groups = ["source", "file", "track"]
-    elif match_track is True:
-        src_frame, groups = long, ["source", "file", "track"]
-    elif match_track is False:
-        src_frame, groups = long, ["source", "file"]
-    else:
-        raise ValueError("match_track must be True, False or a DataFrame from match_tracks")
+    long = as_long(data, func="align", name="data")
+    spans = as_spans(onto, func="align", name="onto")
+    sb, se = times(long, "align: data")
+    tb, te = times(spans, "align: onto")
+    src_frame, groups = _match_groups(long, match_track)
     (sg, tg), _ = table_codes([src_frame, spans], groups)
     pairs = find_pairs(sg, sb, se, tg, tb, te, closed_last=True)
-
-    # aggregation key: target, source model, source track, family, name
-    m_codes, m_uni = codes_of(long["model"])
-    k_codes, k_uni = codes_of(long["track"])
-    f_codes, f_uni = codes_of(long["family"])
-    n_codes, n_uni = codes_of(long["name"])
-    src = pairs.source
-    parts = [pairs.target, m_codes[src], f_codes[src], n_codes[src]]
-    sizes = [len(spans), len(m_uni) + 1, len(f_uni) + 1, len(n_uni) + 1]
-    if not pool_tracks:
-        parts.insert(2, k_codes[src])
-        sizes.insert(2, len(k_uni) + 1)
-    key, uniq = factorize_sorted(combine(parts, sizes))
-    interval_target = te[pairs.target] > tb[pairs.target]
-    score = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
-    mean, n, seconds = two_tier_mean(
-        key,
-        len(uniq),
-        score[src],
-        pairs.weight,
-        pairs.strong,
-        seconds=np.where(interval_target, pairs.weight, 0.0),
-    )
-    first = _first_index(key, len(uniq))
-    row = src[first]
-    tgt = pairs.target[first]
-
-    out: dict[str, Any] = {}
-    for column in ("source", "file", "model", "track"):
-        c, u = codes_of(spans[column])
-        out[column] = pd.Categorical.from_codes(c[tgt], u)
-    out["span_id"] = spans["span_id"].to_numpy(dtype=np.int64)[tgt]
-    out["begin"] = tb[tgt]
-    out["end"] = te[tgt]
-    out["family"] = pd.Categorical.from_codes(f_codes[row], f_uni)
-    out["name"] = pd.Categorical.from_codes(n_codes[row], n_uni)
-    out["score"] = mean
-    out["from_model"] = pd.Categorical.from_codes(m_codes[row], m_uni)
-    if pool_tracks:
-        out["from_track"] = pd.Categorical.from_codes(np.full(len(row), -1), k_uni)
-    else:
-        out["from_track"] = pd.Categorical.from_codes(k_codes[row], k_uni)
-    out["n_spans"] = n
-    out["seconds"] = seconds
-    table = pd.DataFrame(out, columns=[*LONG_COLUMNS, *ALIGN_EXTRA])
-
-    matched = np.zeros(len(long), dtype=bool)
-    matched[src] = True
-    unmatched = (
-        long.loc[~matched, SPAN_LIKE].drop_duplicates(KEYS).reset_index(drop=True)
-        if not matched.all()
-        else long.loc[[], SPAN_LIKE].reset_index(drop=True)
-    )
+    table = _aggregate(long, spans, pairs, tb, te, pool_tracks)
+    unmatched = _unmatched(long, pairs)
     if return_unmatched:
         return table, unmatched
     if len(unmatched):
-        first_row = unmatched.iloc[0]
-        no_time = int(unmatched["begin"].isna().sum())
-        warnings.warn(
-            f"align: {len(unmatched)} source spans overlap no target span "
-            f"({no_time} have no time); first: "
-            + ", ".join(f"{k}={_plain(first_row[k])!r}" for k in KEYS)
-            + ". Pass return_unmatched=True to get them.",
-            UnmatchedSpansWarning,
-            stacklevel=2,
-        )
+        _warn_unmatched(unmatched)
     return table

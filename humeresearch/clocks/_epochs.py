@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from humeresearch.clocks._common import as_long, table_codes, times
+from humeresearch._groups import table_codes, times
+from humeresearch._tables import TableLike, as_long, require_columns
 from humeresearch.clocks._overlap import find_pairs
 
 
 def _event_windows(
     events: pd.DataFrame, tmin: float | None, tmax: float | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if "onset" not in events.columns:
-        raise ValueError(f"events: missing column 'onset'; it has {list(events.columns)}")
+    require_columns(events, ["onset"], func="epochs", name="events")
     onset = pd.to_numeric(events["onset"], errors="coerce").to_numpy(dtype=np.float64)
     if (tmin is None) != (tmax is None):
         raise ValueError("epochs: give both tmin and tmax, or neither")
@@ -38,13 +36,13 @@ def _event_windows(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"events: row {i} has no valid window (onset={onset[i]}, from {lo[i]} to {hi[i]})"
+            f"epochs: events row {i} has no valid window (onset={onset[i]}, from {lo[i]} to {hi[i]})"
         )
     return onset, begin, end
 
 
 def epochs(
-    data: Any,
+    data: TableLike,
     events: pd.DataFrame,
     *,
     tmin: float | None = None,
@@ -63,7 +61,7 @@ def epochs(
 
     Parameters
     ----------
-    data : DataFrame or Measurements
+    data : TableLike
         Long table (or wide table or ``Measurements``).
     events : DataFrame
         One row per event: ``source`` and/or ``file`` (the keys matched; when both
@@ -97,15 +95,15 @@ def epochs(
 {'span_id': 1, 'event': 0, 'time': 0.0, 'label': 'cue'}]
     """
     if not isinstance(events, pd.DataFrame):
-        raise TypeError("events must be a DataFrame")
+        raise TypeError(f"epochs: events must be a DataFrame; got {type(events).__name__}")
     on = [c for c in ("source", "file") if c in events.columns]
     if not on:
         raise ValueError(
-            f"events: need a 'source' or 'file' column to match the data; it has "
-            f"{list(events.columns)}"
+            f"epochs: events need a 'source' or 'file' column to match the data; its "
+            f"columns are {list(map(str, events.columns))}"
         )
-    long = as_long(data, "data")
-    sb, se = times(long, "data")
+    long = as_long(data, func="epochs", name="data")
+    sb, se = times(long, "epochs: data")
     onset, wb, we = _event_windows(events, tmin, tmax)
     keys = events[on].astype(str)
     (sg, tg), _ = table_codes([long, keys], on)

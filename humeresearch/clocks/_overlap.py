@@ -1,6 +1,6 @@
 """The interval join behind align, epochs and smooth: which sources meet which targets.
 
-Rules (documented in :func:`humeresearch.align`):
+Rules (documented in :func:`humeresearch.clocks.align`):
 
 * sources and targets meet only within the same group (integer codes);
 * an *instant* source (``end == begin``) at ``t`` meets an interval target
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humeresearch.clocks._common import expand, wsum
+from humeresearch._groups import expand, wsum
 
 
 @dataclass(frozen=True)

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from humeresearch import define
 from humeresearch._contract import LONG_COLUMNS
-from humeresearch.clocks._common import as_long, codes_of, combine, expand, times
+from humeresearch._groups import expand, first_index, row_key, times
+from humeresearch._tables import TableLike, as_long, check_option
 from humeresearch.clocks._overlap import two_tier_mean
 
-SERIES = ["source", "file", "model", "track", "family", "name"]
-FILLS = (None, "ffill", "bfill", "interpolate")
+#: one resampled series: a recorded series and one expression
+SERIES: list[str] = [*define.SERIES_KEYS, "family", "name"]
 
 
-def _positive(value: Any, name: str) -> float:
+def positive_seconds(value: Any, name: str, func: str) -> float:
+    """``value`` as a positive, finite float, else a ValueError naming the parameter."""
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number of seconds; got {value!r}") from None
+        x = np.nan
     if not np.isfinite(x) or x <= 0:
-        raise ValueError(f"{name} must be a positive number of seconds; got {value!r}")
+        raise ValueError(f"{func}: {name} must be a positive number of seconds; got {value!r}")
     return x
 
 
@@ -44,9 +48,12 @@ def _smallest(pred: Callable[[np.ndarray], np.ndarray], k: np.ndarray) -> np.nda
 
 
 def _check_granularity(long: pd.DataFrame, granularity: str | None) -> pd.DataFrame:
+    """Keep the rows of ``granularity``; raise when one model still mixes several."""
     if "granularity" not in long.columns:
         if granularity is not None:
-            raise ValueError("granularity=: the data has no 'granularity' column to select from")
+            raise ValueError(
+                "resample: granularity= needs a 'granularity' column in data to select from"
+            )
         return long
     gran = long["granularity"].astype(object)
     if granularity is not None:
@@ -70,8 +77,8 @@ def _check_granularity(long: pd.DataFrame, granularity: str | None) -> pd.DataFr
 
 
 def _check_overlaps(long: pd.DataFrame, b: np.ndarray, e: np.ndarray) -> None:
-    parts = [codes_of(long[c]) for c in ("source", "file", "model", "track")]
-    g = combine([c for c, _ in parts], [len(u) + 1 for _, u in parts])
+    """Raise when two spans of one track overlap each other."""
+    g, _ = row_key(long, define.SERIES_KEYS)
     sid = long["span_id"].to_numpy(dtype=np.int64)
     # one row per span: drop rows that repeat the previous row's span (other names)
     first = np.ones(len(g), dtype=bool)
@@ -96,14 +103,8 @@ def _check_overlaps(long: pd.DataFrame, b: np.ndarray, e: np.ndarray) -> None:
         )
 
 
-def _first_rows(codes: np.ndarray, n: int) -> np.ndarray:
-    first = np.empty(n, dtype=np.int64)
-    idx = np.arange(len(codes), dtype=np.int64)
-    first[codes[::-1]] = idx[::-1]
-    return first
-
-
 def _fill(score: np.ndarray, empty: np.ndarray, series: np.ndarray, fill: Any) -> np.ndarray:
+    """Fill the empty bins of each series (blocks of consecutive rows)."""
     if fill is None:
         return score
     if not isinstance(fill, str):
@@ -131,15 +132,115 @@ def _fill(score: np.ndarray, empty: np.ndarray, series: np.ndarray, fill: Any) -
     return out
 
 
+def _check_fill(fill: Any) -> None:
+    if isinstance(fill, str) or fill is None:
+        if fill not in define.FILLS:
+            listed = ", ".join(repr(f) for f in define.FILLS if f is not None)
+            raise ValueError(
+                f"resample: fill must be None, a number or one of {listed}; got {fill!r}"
+            )
+    elif not np.isfinite(float(fill)):
+        raise ValueError(f"resample: fill must be a finite number; got {fill!r}")
+
+
+def _timed(long: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Begin, end and which rows have a time (warning about those that do not)."""
+    b, e = times(long, "resample: data")
+    timed = np.isfinite(b) & np.isfinite(e)
+    if not timed.all():
+        warnings.warn(
+            f"resample: {int((~timed).sum())} rows have no time (raw text) and were left out",
+            UserWarning,
+            stacklevel=3,
+        )
+    return b, e, timed
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Bin ``k`` covers ``[origin + k*step, origin + k*step + window)``."""
+
+    step: float
+    window: float
+    origin: float
+
+    def start(self, k: np.ndarray) -> np.ndarray:
+        return self.origin + k.astype(np.float64) * self.step
+
+
+@dataclass(frozen=True)
+class _Series:
+    """The series of a long table: code per row, first row and file per series."""
+
+    parts: list[tuple[np.ndarray, pd.Index]]
+    codes: np.ndarray
+    first_row: np.ndarray
+    file: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.first_row)
+
+
+def _series(long: pd.DataFrame) -> _Series:
+    ser_all, parts = row_key(long, SERIES)
+    ser_codes, ser_uniq = pd.factorize(ser_all, sort=True)
+    first_row = first_index(ser_codes, len(ser_uniq))
+    file_all, _ = row_key(long, ["source", "file"])
+    series_file = pd.factorize(file_all[first_row])[0].astype(np.int64)
+    return _Series(parts, ser_codes, first_row, series_file)
+
+
+def _bin_pairs(
+    b: np.ndarray, e: np.ndarray, rows: np.ndarray, grid: _Grid
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every (row, bin) that share time: row index, bin k, weight, strong."""
+    x, y = b[rows], e[rows]
+    inst = y == x
+    guess_lo = np.floor((x - grid.origin - grid.window) / grid.step).astype(np.int64) + 1
+    klo = _smallest(lambda k: grid.start(k) + grid.window > x, guess_lo)
+    guess_hi = np.floor((y - grid.origin) / grid.step).astype(np.int64) + 1
+    # first k past the span: start(k) > x for instants, start(k) >= y for spans
+    khi = _smallest(lambda k: np.where(inst, grid.start(k) > x, grid.start(k) >= y), guess_hi)
+    q, k = expand(klo, khi)
+    q = rows[q]
+    k = k.astype(np.int64)
+    strong = e[q] > b[q]
+    start = grid.start(k)
+    w = np.where(strong, np.minimum(e[q], start + grid.window) - np.maximum(b[q], start), 1.0)
+    return q, k, w, strong
+
+
+def _slots(
+    series: _Series, q: np.ndarray, k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Output row of each pair: every series of a file spans the file's bins.
+
+    Returns the slot of each pair, the number of bins per series, the first slot of
+    each series and the first bin ``k`` per file.
+    """
+    fcode = series.file[series.codes]
+    n_files = int(series.file.max()) + 1 if series.n else 0
+    kmin = np.full(n_files, np.iinfo(np.int64).max)
+    kmax = np.full(n_files, np.iinfo(np.int64).min)
+    np.minimum.at(kmin, fcode[q], k)
+    np.maximum.at(kmax, fcode[q], k)
+    has = kmax >= kmin
+    nbins = np.where(has, kmax - kmin + 1, 0)[series.file]
+    offset = np.cumsum(nbins) - nbins
+    slot = offset[series.codes[q]] + (k - kmin[fcode[q]])
+    return slot, nbins, offset, kmin
+
+
 def resample(
-    data: Any,
-    step: float,
+    data: TableLike,
     *,
+    step: float,
     window: float | None = None,
     origin: float = 0.0,
-    fill: float | str | None = None,
-    granularity: str | None = None,
-    overlapping: str = "raise",
+    fill: float | define.Fill | None = None,
+    granularity: define.Granularity | define.StreamGranularity | None = None,
+    overlapping: define.OverlapPolicy = "raise",
 ) -> pd.DataFrame:
     """Put every series on a regular time grid (bins of ``step`` seconds).
 
@@ -162,7 +263,7 @@ def resample(
 
     Parameters
     ----------
-    data : DataFrame or Measurements
+    data : TableLike
         Long table (or wide table or ``Measurements``).
     step : float
         Grid step, seconds.
@@ -198,79 +299,37 @@ def resample(
     >>> prosody = pd.DataFrame({"source": "a.wav", "file": "a.wav", "model": "prosody",
     ...     "track": "spk_0", "span_id": [0, 1], "begin": [0.0, 1.5], "end": [1.5, 2.0],
     ...     "family": "emotion", "name": "Calmness", "score": [0.2, 0.8]})
-    >>> hr.resample(prosody, 1.0)[["begin", "end", "score", "seconds"]].to_dict("records")
+    >>> hr.resample(prosody, step=1.0)[["begin", "end", "score", "seconds"]].to_dict("records")
     [{'begin': 0.0, 'end': 1.0, 'score': 0.2, 'seconds': 1.0}, \
 {'begin': 1.0, 'end': 2.0, 'score': 0.5, 'seconds': 1.0}]
     """
-    step = _positive(step, "step")
-    window = step if window is None else _positive(window, "window")
+    step = positive_seconds(step, "step", "resample")
+    window = step if window is None else positive_seconds(window, "window", "resample")
     origin = float(origin)
     if not np.isfinite(origin):
-        raise ValueError(f"origin must be a finite number of seconds; got {origin!r}")
-    if isinstance(fill, str) or fill is None:
-        if fill not in FILLS:
-            raise ValueError(f"fill must be a number or one of {FILLS}; got {fill!r}")
-    elif not np.isfinite(float(fill)):
-        raise ValueError(f"fill must be a finite number; got {fill!r}")
-    if overlapping not in ("raise", "allow"):
-        raise ValueError(f"overlapping must be 'raise' or 'allow'; got {overlapping!r}")
+        raise ValueError(f"resample: origin must be a finite number of seconds; got {origin!r}")
+    _check_fill(fill)
+    check_option(overlapping, define.OVERLAP_POLICIES, name="overlapping", func="resample")
+    grid = _Grid(step, window, origin)
 
-    long = _check_granularity(as_long(data, "data"), granularity)
-    b, e = times(long, "data")
-    timed = np.isfinite(b) & np.isfinite(e)
-    if not timed.all():
-        warnings.warn(
-            f"resample: {int((~timed).sum())} rows have no time (raw text) and were left out",
-            UserWarning,
-            stacklevel=2,
-        )
+    long = _check_granularity(as_long(data, func="resample", name="data"), granularity)
+    b, e, timed = _timed(long)
     if overlapping == "raise":
         _check_overlaps(long, b, e)
-
-    parts = [codes_of(long[c]) for c in SERIES]
-    ser_all = combine([c for c, _ in parts], [len(u) + 1 for _, u in parts])
-    ser_codes, ser_uniq = pd.factorize(ser_all, sort=True)
-    n_series = len(ser_uniq)
-    first_row = _first_rows(ser_codes, n_series)
-    file_all = combine([parts[0][0], parts[1][0]], [0, len(parts[1][1]) + 1])
-    series_file = pd.factorize(file_all[first_row])[0].astype(np.int64)
-    rows = np.flatnonzero(timed)
-    bs = lambda k: origin + k.astype(np.float64) * step  # noqa: E731
-    x, y = b[rows], e[rows]
-    inst = y == x
-    guess_lo = np.floor((x - origin - window) / step).astype(np.int64) + 1
-    klo = _smallest(lambda k: bs(k) + window > x, guess_lo)
-    guess_hi = np.floor((y - origin) / step).astype(np.int64) + 1
-    # first k past the span: bs(k) > x for instants, bs(k) >= y for spans
-    khi = _smallest(lambda k: np.where(inst, bs(k) > x, bs(k) >= y), guess_hi)
-    q, k = expand(klo, khi)
-    q = rows[q]
-    k = k.astype(np.int64)
-    strong = e[q] > b[q]
-    start = bs(k)
-    w = np.where(strong, np.minimum(e[q], start + window) - np.maximum(b[q], start), 1.0)
-
-    fcode = series_file[ser_codes]
-    n_files = int(series_file.max()) + 1 if n_series else 0
-    kmin = np.full(n_files, np.iinfo(np.int64).max)
-    kmax = np.full(n_files, np.iinfo(np.int64).min)
-    np.minimum.at(kmin, fcode[q], k)
-    np.maximum.at(kmax, fcode[q], k)
-    has = kmax >= kmin
-    nbins = np.where(has, kmax - kmin + 1, 0)[series_file]
-    offset = np.cumsum(nbins) - nbins
+    series = _series(long)
+    q, k, w, strong = _bin_pairs(b, e, np.flatnonzero(timed), grid)
+    slot, nbins, offset, kmin = _slots(series, q, k)
     total = int(nbins.sum())
-    slot = offset[ser_codes[q]] + (k - kmin[fcode[q]])
     score_in = long["score"].to_numpy(dtype=np.float64, na_value=np.nan)
     mean, n, seconds = two_tier_mean(slot, total, score_in[q], w, strong)
 
-    out_series = np.repeat(np.arange(n_series), nbins)
-    out_k = np.arange(total) - np.repeat(offset - kmin[series_file], nbins)
+    out_series = np.repeat(np.arange(series.n), nbins)
+    out_k = np.arange(total) - np.repeat(offset - kmin[series.file], nbins)
     out: dict[str, Any] = {}
-    for (codes, uniques), column in zip(parts, SERIES):
-        out[column] = pd.Categorical.from_codes(codes[first_row][out_series], uniques)
+    for (codes, uniques), column in zip(series.parts, SERIES):
+        out[column] = pd.Categorical.from_codes(codes[series.first_row][out_series], uniques)
     out["span_id"] = out_k
-    out["begin"] = bs(out_k)
+    out["begin"] = grid.start(out_k)
     out["end"] = out["begin"] + window
     out["score"] = _fill(mean, n == 0, out_series, fill)
     out["n_spans"] = n

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from humeresearch.clocks._common import as_spans, check_choice, table_codes, times
+from humeresearch import define
+from humeresearch._groups import table_codes, times
+from humeresearch._tables import TableLike, as_spans, check_option
 from humeresearch.clocks._overlap import find_pairs
 
 OUT_COLUMNS = [
@@ -23,19 +25,37 @@ OUT_COLUMNS = [
     "score",
 ]
 
+Segments = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-def _of_model(table: Any, model: str, what: str) -> pd.DataFrame:
-    spans = as_spans(table, what)
+
+def _of_model(table: TableLike, model: str, what: str) -> pd.DataFrame:
+    """The spans of ``model`` in ``table`` (all of them when it holds one model only)."""
+    spans = as_spans(table, func="match_tracks", name=what)
     models = spans["model"].astype(str)
     if (models == model).any():
         return spans.loc[(models == model).to_numpy()]
     present = sorted(pd.unique(models))
     if len(present) <= 1:
         return spans
-    raise ValueError(f"{what}: no {model!r} spans; models present: {present} (set {what}_model=)")
+    raise ValueError(
+        f"match_tracks: {what} has no {model!r} spans; models present: {present} "
+        f"(set {what}_model=)"
+    )
 
 
-def _union(group: np.ndarray, b: np.ndarray, e: np.ndarray):
+def _usable(
+    table: TableLike, model: str, what: str, exclude: Sequence[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """One row per timed span of an identity track, and its begin and end."""
+    spans = _of_model(table, model, what)
+    spans = spans.loc[~spans["track"].astype(str).isin(list(exclude)).to_numpy()]
+    spans = spans.drop_duplicates(["source", "file", "track", "span_id"])
+    b, e = times(spans, f"match_tracks: {what}")
+    ok = np.isfinite(b) & np.isfinite(e)
+    return spans.loc[ok], b[ok], e[ok]
+
+
+def _union(group: np.ndarray, b: np.ndarray, e: np.ndarray) -> Segments:
     """Union of intervals per group: (group, begin, end) of disjoint segments."""
     if not len(b):
         return group[:0], b[:0], e[:0]
@@ -49,14 +69,99 @@ def _union(group: np.ndarray, b: np.ndarray, e: np.ndarray):
     return g[starts], b[starts], cm[ends]
 
 
+def _face_presence(
+    track: np.ndarray,
+    file: np.ndarray,
+    fb: np.ndarray,
+    fe: np.ndarray,
+    frame_step: float | None,
+) -> Segments:
+    """Face presence: each frame stands for ``[t - h/2, t + h/2)``."""
+    instant = fe == fb
+    if frame_step is not None:
+        step = np.full(len(fb), float(frame_step))
+    else:
+        frames = pd.DataFrame({"f": file[instant], "t": fb[instant]})
+        frames = frames.drop_duplicates().sort_values(["f", "t"])
+        diff = frames.groupby("f", sort=False)["t"].diff()
+        median = diff[diff > 0].groupby(frames["f"][diff > 0]).median()
+        step = median.reindex(file).to_numpy(dtype=np.float64)
+    half = np.where(instant, step / 2, 0.0)
+    ok = ~np.isnan(half)
+    return _union(track[ok], (fb - half)[ok], (fe + half)[ok])
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Presence seconds per track, time range per file and overlap per track pair."""
+
+    to_file: pd.Series
+    f_len: pd.Series
+    v_len: pd.Series
+    total: pd.Series
+    overlap: pd.Series
+
+
+def _evidence(pf: Segments, pv: Segments, to_file: pd.Series) -> _Evidence:
+    f_len = pd.Series(pf[2] - pf[1]).groupby(pf[0]).sum()
+    v_len = pd.Series(pv[2] - pv[1]).groupby(pv[0]).sum()
+    seg_file = to_file.reindex(np.r_[pf[0], pv[0]]).to_numpy()
+    first_b = pd.Series(np.r_[pf[1], pv[1]]).groupby(seg_file).min()
+    last_e = pd.Series(np.r_[pf[2], pv[2]]).groupby(seg_file).max()
+    fg, vg = to_file.reindex(pf[0]).to_numpy(), to_file.reindex(pv[0]).to_numpy()
+    pairs = find_pairs(fg, pf[1], pf[2], vg, pv[1], pv[2])
+    overlap = (
+        pd.DataFrame({"ft": pf[0][pairs.source], "vt": pv[0][pairs.target], "w": pairs.weight})
+        .groupby(["ft", "vt"])["w"]
+        .sum()
+    )
+    return _Evidence(to_file, f_len, v_len, last_e - first_b, overlap)
+
+
+def _assign(ev: _Evidence, info: pd.DataFrame, method: str, min_score: float) -> list[tuple]:
+    """The best pairing of each file (Hungarian), as rows of the output."""
+    face_of_file = pd.Series(ev.f_len.index, index=ev.to_file.reindex(ev.f_len.index).to_numpy())
+    voice_of_file = pd.Series(ev.v_len.index, index=ev.to_file.reindex(ev.v_len.index).to_numpy())
+    rows = []
+    for fc in sorted(set(face_of_file.index) & set(voice_of_file.index)):
+        ft = face_of_file.loc[[fc]].to_numpy()
+        vt = voice_of_file.loc[[fc]].to_numpy()
+        a = np.array([[ev.overlap.get((x, y), 0.0) for y in vt] for x in ft])
+        fs = ev.f_len.reindex(ft).to_numpy()[:, None]
+        vs = ev.v_len.reindex(vt).to_numpy()[None, :]
+        t = ev.total[fc]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if method == "phi":
+                s = (a * t - fs * vs) / np.sqrt(fs * (t - fs) * vs * (t - vs))
+            else:
+                s = a / (fs + vs - a)
+        s = np.where(np.isfinite(s), s, np.nan)
+        r, c = linear_sum_assignment(np.nan_to_num(s, nan=-1e9), maximize=True)
+        for i, j in zip(r, c):
+            if np.isfinite(s[i, j]) and s[i, j] > min_score:
+                fi, vi = info.loc[ft[i]], info.loc[vt[j]]
+                row = (fi["source"], fi["file"], fi["track"], vi["track"])
+                rows.append((*row, a[i, j], fs[i, 0], vs[0, j], s[i, j]))
+    return rows
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=OUT_COLUMNS)
+    for c in OUT_COLUMNS[:4]:
+        table[c] = table[c].astype("string")
+    for c in OUT_COLUMNS[4:]:
+        table[c] = table[c].astype("float64")
+    return table.sort_values(["source", "file", "face_track"], ignore_index=True)
+
+
 def match_tracks(
-    face: Any,
-    voice: Any,
+    face: TableLike,
+    voice: TableLike,
     *,
-    face_model: str = "face",
-    voice_model: str = "prosody",
+    face_model: define.Model = "face",
+    voice_model: define.Model = "prosody",
     frame_step: float | None = None,
-    score: str = "phi",
+    method: define.TrackMethod = "phi",
     min_score: float = 0.0,
     exclude: Sequence[str] = ("unknown", "unmeasured"),
 ) -> pd.DataFrame:
@@ -65,10 +170,10 @@ def match_tracks(
     For each (source, file), a face track is *present* around each of its frames
     (``[t - h/2, t + h/2)`` with ``h`` the frame step) and a speaker track is
     present during its spans. The evidence for a pair is how much their presence
-    overlaps, beyond chance: ``score="phi"`` is the correlation of the two presence
+    overlaps, beyond chance: ``method="phi"`` is the correlation of the two presence
     indicators over the file's time range ``T`` (first to last presence of any
     track), ``(a*T - f*v) / sqrt(f*(T-f) * v*(T-v))`` with ``a`` the overlap, ``f``
-    and ``v`` the presence seconds; ``score="jaccard"`` is ``a / (f + v - a)``.
+    and ``v`` the presence seconds; ``method="jaccard"`` is ``a / (f + v - a)``.
     The pairing that maximises the total score within each file is found with
     :func:`scipy.optimize.linear_sum_assignment`; pairs whose score is not above
     ``min_score`` (or undefined) are not returned.
@@ -80,7 +185,7 @@ def match_tracks(
 
     Parameters
     ----------
-    face, voice : DataFrame or Measurements
+    face, voice : TableLike
         Tables with ``source, file, model, track, span_id, begin, end`` (spans, wide
         or long tables); rows of ``face_model`` / ``voice_model`` are used when the
         table holds several models.
@@ -89,7 +194,7 @@ def match_tracks(
     frame_step : float, optional
         Seconds a face frame stands for; default: the median step between the
         distinct frame times of the file.
-    score : {"phi", "jaccard"}, default "phi"
+    method : {"phi", "jaccard"}, default "phi"
         Evidence measure (see above).
     min_score : float, default 0.0
         Assigned pairs with a score at or below this are dropped.
@@ -118,20 +223,9 @@ def match_tracks(
     [{'face_track': 'face_0', 'voice_track': 'spk_0', 'overlap_s': 4.5}, \
 {'face_track': 'face_1', 'voice_track': 'spk_1', 'overlap_s': 4.5}]
     """
-    check_choice(score, ("phi", "jaccard"), "score")
-    f = _of_model(face, face_model, "face")
-    v = _of_model(voice, voice_model, "voice")
-    f = f.loc[~f["track"].astype(str).isin(list(exclude)).to_numpy()].drop_duplicates(
-        ["source", "file", "track", "span_id"]
-    )
-    v = v.loc[~v["track"].astype(str).isin(list(exclude)).to_numpy()].drop_duplicates(
-        ["source", "file", "track", "span_id"]
-    )
-    fb, fe = times(f, "face")
-    vb, ve = times(v, "voice")
-    f_ok, v_ok = np.isfinite(fb) & np.isfinite(fe), np.isfinite(vb) & np.isfinite(ve)
-    f, fb, fe = f.loc[f_ok], fb[f_ok], fe[f_ok]
-    v, vb, ve = v.loc[v_ok], vb[v_ok], ve[v_ok]
+    check_option(method, define.TRACK_METHODS, name="method", func="match_tracks")
+    f, fb, fe = _usable(face, face_model, "face", exclude)
+    v, vb, ve = _usable(voice, voice_model, "voice", exclude)
     keys = pd.concat(
         [t[["source", "file", "track"]].astype(str) for t in (f, v)], ignore_index=True
     )
@@ -140,73 +234,8 @@ def match_tracks(
     info = keys.assign(file_code=file_code, code=track_code).drop_duplicates("code")
     info = info.set_index("code")
     nf = len(f)
-
-    # face presence: each frame stands for [t - h/2, t + h/2)
-    instant = fe == fb
-    if frame_step is not None:
-        step = np.full(nf, float(frame_step))
-    else:
-        frames = pd.DataFrame({"f": file_code[:nf][instant], "t": fb[instant]})
-        frames = frames.drop_duplicates().sort_values(["f", "t"])
-        diff = frames.groupby("f", sort=False)["t"].diff()
-        median = diff[diff > 0].groupby(frames["f"][diff > 0]).median()
-        step = median.reindex(file_code[:nf]).to_numpy(dtype=np.float64)
-    half = np.where(instant, step / 2, 0.0)
-    ok = ~np.isnan(half)
-    pf = _union(track_code[:nf][ok], (fb - half)[ok], (fe + half)[ok])
+    pf = _face_presence(track_code[:nf], file_code[:nf], fb, fe, frame_step)
     positive = ve > vb
     pv = _union(track_code[nf:][positive], vb[positive], ve[positive])
-
-    to_file = info["file_code"]
-    f_len = pd.Series(pf[2] - pf[1]).groupby(pf[0]).sum()
-    v_len = pd.Series(pv[2] - pv[1]).groupby(pv[0]).sum()
-    seg_file = to_file.reindex(np.r_[pf[0], pv[0]]).to_numpy()
-    first_b = pd.Series(np.r_[pf[1], pv[1]]).groupby(seg_file).min()
-    last_e = pd.Series(np.r_[pf[2], pv[2]]).groupby(seg_file).max()
-    total = last_e - first_b
-
-    fg, vg = to_file.reindex(pf[0]).to_numpy(), to_file.reindex(pv[0]).to_numpy()
-    pairs = find_pairs(fg, pf[1], pf[2], vg, pv[1], pv[2])
-    overlap = (
-        pd.DataFrame({"ft": pf[0][pairs.source], "vt": pv[0][pairs.target], "w": pairs.weight})
-        .groupby(["ft", "vt"])["w"]
-        .sum()
-    )
-    face_of_file = pd.Series(f_len.index, index=to_file.reindex(f_len.index).to_numpy())
-    voice_of_file = pd.Series(v_len.index, index=to_file.reindex(v_len.index).to_numpy())
-    rows = []
-    for fc in sorted(set(face_of_file.index) & set(voice_of_file.index)):
-        ft = face_of_file.loc[[fc]].to_numpy()
-        vt = voice_of_file.loc[[fc]].to_numpy()
-        a = np.array([[overlap.get((x, y), 0.0) for y in vt] for x in ft])
-        fs = f_len.reindex(ft).to_numpy()[:, None]
-        vs = v_len.reindex(vt).to_numpy()[None, :]
-        t = total[fc]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if score == "phi":
-                s = (a * t - fs * vs) / np.sqrt(fs * (t - fs) * vs * (t - vs))
-            else:
-                s = a / (fs + vs - a)
-        s = np.where(np.isfinite(s), s, np.nan)
-        r, c = linear_sum_assignment(np.nan_to_num(s, nan=-1e9), maximize=True)
-        for i, j in zip(r, c):
-            if np.isfinite(s[i, j]) and s[i, j] > min_score:
-                fi, vi = info.loc[ft[i]], info.loc[vt[j]]
-                rows.append(
-                    (
-                        fi["source"],
-                        fi["file"],
-                        fi["track"],
-                        vi["track"],
-                        a[i, j],
-                        fs[i, 0],
-                        vs[0, j],
-                        s[i, j],
-                    )
-                )
-    table = pd.DataFrame(rows, columns=OUT_COLUMNS)
-    for c in OUT_COLUMNS[:4]:
-        table[c] = table[c].astype("string")
-    for c in OUT_COLUMNS[4:]:
-        table[c] = table[c].astype("float64")
-    return table.sort_values(["source", "file", "face_track"], ignore_index=True)
+    evidence = _evidence(pf, pv, info["file_code"])
+    return _table(_assign(evidence, info, method, min_score))

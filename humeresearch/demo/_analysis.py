@@ -75,7 +75,7 @@ def truth_vs_found(
     comparison : DataFrame
         :func:`humeresearch.compare` output with ``A`` = ``high`` (``diff`` = high - other).
     per : DataFrame
-        Per-participant summary (``participant, condition, model, family, name, value``).
+        Per-participant summary (``participant, condition, model, family, name, score``).
     high : str
         The condition whose minus the other is reported (``treatment``).
 
@@ -135,7 +135,7 @@ def truth_vs_found(
 def _paired_ci(per: pd.DataFrame, high: str, level: float = 0.95) -> pd.DataFrame:
     """95% t interval of the mean paired difference (high - other) per expression."""
     wide = per.astype({c: str for c in [*KEYS, "condition"]}).pivot_table(
-        index=[*KEYS, "participant"], columns="condition", values="value", observed=True
+        index=[*KEYS, "participant"], columns="condition", values="score", observed=True
     )
     other = next(c for c in wide.columns if c != high)
     diff = (wide[high] - wide[other]).dropna().groupby(level=KEYS).agg(["mean", "std", "count"])

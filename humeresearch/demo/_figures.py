@@ -60,9 +60,9 @@ def draw(
     out: dict[str, Figure] = {}
     with hr.plot.style("paper", font_scale=1.1):
         source = treated[0]
-        fig = hr.plot.timeline(m, source=source, names=emotions, figsize=(8.0, 5.2))
+        lanes = hr.plot.timeline(m, source=source, name=emotions, figsize=(8.0, 5.2))
         out["timeline"] = _render(
-            fig,
+            lanes.flat[0].figure,
             folder / "timeline.png",
             f"One recording on one clock: {source}",
             "Every model of one treatment recording on the recording's clock: face frames "
@@ -76,7 +76,7 @@ def draw(
         hr.plot.distribution(
             subj,
             x="label",
-            y="score",
+            value="score",
             hue="condition",
             subject="participant",
             kind="violin",

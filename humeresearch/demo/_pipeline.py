@@ -190,8 +190,8 @@ def run(
     try:
         with stage("simulate"):
             study = simulate.study(
-                participants,
-                CONDITIONS,
+                participants=participants,
+                conditions=CONDITIONS,
                 duration=duration,
                 models=MODELS,
                 effects=tuple(effects),
@@ -219,13 +219,13 @@ def run(
                 "outside every utterance (silence between turns) and are not in the utterance table."
             )
         with stage("summarise"):
-            per = hr.summarize(long, by=["participant", "condition", "model"], stats=["mean"])
+            per = hr.summarize(long, by=["participant", "condition", "model"], agg="mean")
             per["condition"] = pd.Categorical(
                 per["condition"].astype(str), categories=list(CONDITIONS[::-1])
             )
         with stage("compare"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cmp = hr.compare(per, dv="value", within="condition", subject="participant")
+            cmp = hr.compare(per, within="condition", subject="participant")
             notes += sorted({f"compare: {w.message}" for w in caught})
         with stage("mixed"):
             mx = None
@@ -236,8 +236,8 @@ def run(
                 chosen = _analysis.top_expressions(cmp, top)
                 mx = hr.mixed(
                     obs.merge(chosen, on=["model", "family", "name"]),
-                    "score ~ condition",
-                    groups="participant",
+                    formula="score ~ condition",
+                    subject="participant",
                     vc_formula=RECORDING_VC,
                     fit_kwargs=MIXED_FIT,
                 )

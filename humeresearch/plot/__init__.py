@@ -1,8 +1,9 @@
 """Publication figures from the contract tables and the statistics results.
 
-Every function takes its data as the first argument plus column names, draws with
-matplotlib (and seaborn), and returns what it drew: an Axes, or the Figure for
-the multi-lane :func:`timeline`. Pass ``ax=`` to draw into an existing Axes;
+Every function takes its data as the first argument (every other argument is
+keyword-only), draws with matplotlib (and seaborn), and returns the Axes it drew
+on; the multi-lane :func:`timeline` returns a NumPy array of Axes, one per lane (as
+``plt.subplots`` does). Pass ``ax=`` to draw into an existing Axes;
 otherwise a new constrained-layout figure is created (``plt.show()`` is never
 called, and nothing global changes until :func:`style` is called).
 
@@ -32,8 +33,9 @@ palette, color
     figure and session.
 group_palette
     Shades of slate for groups (conditions, models, tracks).
-style
-    Paper defaults (font sizes, editable vector text); usable as a context manager.
+style, Style
+    Paper defaults (font sizes, editable vector text); ``style`` returns a
+    ``Style``, usable as a context manager that restores the previous values.
 
 Examples
 --------
@@ -45,16 +47,18 @@ True
 from __future__ import annotations
 
 from humeresearch.plot._distribution import distribution
-from humeresearch.plot._forest import forest, volcano
+from humeresearch.plot._forest import forest
 from humeresearch.plot._heatmap import heatmap
 from humeresearch.plot._map import expression_map
 from humeresearch.plot._matrix import agreement_matrix, correlation_matrix
-from humeresearch.plot._palette import PALETTE, color, group_palette, palette, style
+from humeresearch.plot._palette import PALETTE, Style, color, group_palette, palette, style
 from humeresearch.plot._radar import radar
 from humeresearch.plot._timeline import timeline
+from humeresearch.plot._volcano import volcano
 
 __all__ = [
     "PALETTE",
+    "Style",
     "agreement_matrix",
     "color",
     "correlation_matrix",

@@ -1,4 +1,4 @@
-"""Input checks, name selection and small drawing helpers shared by the figures."""
+"""Name selection and small drawing helpers shared by the figures."""
 
 from __future__ import annotations
 
@@ -12,46 +12,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 
-from humeresearch._contract import MODELS
+from humeresearch._tables import SPAN_LIKE, as_list, as_long, require_columns
+from humeresearch.define import MODELS
 from humeresearch.plot._palette import RGB, palette
 
 #: Artists with more points or cells than this are rasterized (``rasterized=True``)
 #: so PDF/SVG files stay small; text, axes and legends stay vector.
 RASTER_ABOVE = 20_000
-
-
-def check_option(value: object, name: str, choices: Sequence[object], func: str) -> None:
-    """Raise a ValueError listing the choices when ``value`` is not one of them."""
-    if value not in choices:
-        listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{func}: {name} must be one of {listed}; got {value!r}")
-
-
-def require(table: pd.DataFrame, columns: Sequence[str], func: str, what: str = "data") -> None:
-    """Raise a ValueError naming the missing columns of ``table``."""
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{func}: {what} must be a DataFrame; got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: {what} lacks column(s) {missing}; it has {list(map(str, table.columns))}"
-        )
-
-
-def as_long(data: Any, func: str) -> pd.DataFrame:
-    """``data`` (long, wide or Measurements) as a long table, with a clear error."""
-    from humeresearch.clocks._common import as_long as _as_long
-
-    return _as_long(data, f"{func}: data")
-
-
-def as_list(value: str | Sequence[str] | None) -> list[str] | None:
-    """``None`` stays None, a string becomes a one-item list."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [value]
-    return list(value)
 
 
 def keep_family(long: pd.DataFrame, family: str | Sequence[str] | None, func: str) -> pd.DataFrame:
@@ -66,7 +33,7 @@ def keep_family(long: pd.DataFrame, family: str | Sequence[str] | None, func: st
     return long if mask.all() else long[mask]
 
 
-def match_names(available: Sequence[str], names: Sequence[str], func: str) -> list[str]:
+def match_names(available: Sequence[str], names: str | Sequence[str], func: str) -> list[str]:
     """The spelling in ``available`` of each requested name (exact, else case-insensitive)."""
     if isinstance(names, str):
         names = [names]
@@ -83,7 +50,7 @@ def match_names(available: Sequence[str], names: Sequence[str], func: str) -> li
     if missing:
         shown = sorted(map(str, available))[:12]
         more = "" if len(available) <= 12 else f" ... ({len(available)} names)"
-        raise ValueError(f"{func}: names {missing} are not in the data; it has {shown}{more}")
+        raise ValueError(f"{func}: name {missing} not in the data; it has {shown}{more}")
     return list(dict.fromkeys(out))
 
 
@@ -110,7 +77,7 @@ def rank_names(table: pd.DataFrame, value: str = "score") -> pd.Series:
 
 def select_names(
     table: pd.DataFrame,
-    names: Sequence[str] | None,
+    names: str | Sequence[str] | None,
     top_k: int | None,
     func: str,
     value: str = "score",
@@ -129,7 +96,7 @@ def select_names(
 
 def expression_colors(names: Sequence[str], overrides: Mapping[str, Any] | None) -> dict[str, RGB]:
     """Colour per name from the session palette with user overrides."""
-    return palette([str(n) for n in names], overrides)
+    return palette([str(n) for n in names], overrides=overrides)
 
 
 def natural_key(text: object) -> list[Any]:
@@ -188,13 +155,13 @@ def fmt_p(alpha: float) -> str:
 
 
 def frame_of(data: Any, needed: Sequence[str], func: str) -> pd.DataFrame:
-    """A table with the ``needed`` columns: ``data`` itself, a Measurements' long
-    table, or a wide table melted to long."""
-    if isinstance(data, pd.DataFrame) and all(c in data.columns for c in needed):
-        return data
-    table = as_long(data, func)
-    require(table, needed, func)
-    return table
+    """A table with the ``needed`` columns: ``data`` itself (any table that has them, or
+    that is no contract table), a Measurements' long table, or a wide table melted to long."""
+    if isinstance(data, pd.DataFrame) and (
+        all(c in data.columns for c in needed) or not set(SPAN_LIKE) <= set(data.columns)
+    ):
+        return require_columns(data, needed, func=func)
+    return require_columns(as_long(data, func=func), needed, func=func)
 
 
 def spread_labels(ax: Axes, texts: list[tuple[Any, float]]) -> None:

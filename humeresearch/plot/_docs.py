@@ -15,11 +15,11 @@ from typing import TypeVar
 F = TypeVar("F", bound=Callable[..., object])
 
 DOCS: dict[str, str] = {
-    "data_long": """data : DataFrame or Measurements
+    "data_long": """data : TableLike
         Long contract table (``source, file, model, track, span_id, begin, end,
         family, name, score``, extra columns kept), a wide table (melted, NaN scores
         dropped), or a ``Measurements`` (its ``.long()``).""",
-    "names": """names : sequence of str, optional
+    "name": """name : str or sequence of str, optional
         Expressions to draw, in this order. Matched exactly, else
         case-insensitively (``"joy"`` finds ``Joy``). Default: the ``top_k``
         highest by mean score.""",
@@ -44,7 +44,7 @@ DOCS: dict[str, str] = {
         output of :func:`humeresearch.compare`), else ``"estimate"`` (the output of
         :func:`humeresearch.mixed`).""",
     "returns_ax": """Axes
-        The Axes drawn into.""",
+        The Axes drawn on.""",
     "colors_note": """Expressions are drawn in their fixed colours (see
     :func:`humeresearch.plot.palette`); groups in shades of slate (see
     :func:`humeresearch.plot.group_palette`).""",

@@ -11,22 +11,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 
+from humeresearch._tables import TableLike, as_list, as_long, check_option, require_columns
+from humeresearch.define import HEATMAP_AGGS, Family, HeatmapAgg
 from humeresearch.plot._cells import choose_cmap, draw_matrix
 from humeresearch.plot._common import (
-    as_list,
-    as_long,
-    check_option,
     frame_of,
     keep_family,
     model_key,
     new_axes,
-    require,
     select_names,
 )
 from humeresearch.plot._docs import fill
 
 FUNC = "heatmap"
-AGGS = ("mean", "median", "max", "min")
 SERIES = ["source", "file", "model", "track", "family", "name"]
 NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
@@ -43,7 +40,7 @@ def nice_step(duration: float, target: int = 80) -> float:
 def _row_columns(table: pd.DataFrame, y: str | Sequence[str] | None) -> list[str]:
     if y is not None:
         cols = as_list(y) or []
-        require(table, cols, FUNC)
+        require_columns(table, cols, func=FUNC)
         return cols
     cols = [c for c in ("model", "family") if c in table.columns and table[c].nunique() > 1]
     return [*cols, "name"]
@@ -66,7 +63,7 @@ def _time_bins(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # untimed rows: documented
-            binned = resample(long, float(step), overlapping="allow")
+            binned = resample(long, step=float(step), overlapping="allow")
     except ValueError as exc:
         raise ValueError(f"{FUNC}: cannot bin the data in time: {exc}") from exc
     binned = binned[np.isfinite(binned["score"].to_numpy(np.float64, na_value=np.nan))]
@@ -81,18 +78,154 @@ def _time_bins(
     return cell.rename("value").reset_index().rename(columns={"span_id": "_bin"}), float(step)
 
 
+def _table(
+    data: TableLike,
+    x: str,
+    y: str | Sequence[str] | None,
+    value: str,
+    name: str | Sequence[str] | None,
+    top_k: int | None,
+    family: str | Sequence[str] | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows to draw (family and names selected) and the columns naming a matrix row."""
+    if not isinstance(x, str):
+        raise TypeError(f"{FUNC}: x must be a column name or 'time'; got {x!r}")
+    if x == "time":
+        table = as_long(data, func=FUNC)
+    else:
+        table = frame_of(data, [x, value], FUNC)
+    table = keep_family(table, family, FUNC)
+    rows = _row_columns(table, y)
+    require_columns(table, [value], func=FUNC)
+    if "name" in table.columns and (name is not None or top_k is not None):
+        keep = select_names(table, name, top_k, FUNC, value)
+        table = table[table["name"].isin(keep).to_numpy()]
+    if table.empty:
+        raise ValueError(f"{FUNC}: no rows to draw")
+    return table, rows
+
+
+def _grid(
+    table: pd.DataFrame, rows: list[str], x: str, value: str, agg: str, step: float | None
+) -> tuple[pd.DataFrame, float | None]:
+    """Matrix rows x (time bins or ``x`` levels) of cell values, and the bin width used."""
+    step_used = None
+    if x == "time":
+        cells, step_used = _time_bins(table, step, rows)
+        xcol = "_bin"
+    else:
+        cells = (
+            table.groupby([*rows, x], observed=True, sort=False)[value]
+            .agg(agg)
+            .rename("value")
+            .reset_index()
+        )
+        xcol = x
+    grid = cells.pivot_table(index=rows, columns=xcol, values="value", observed=True, sort=False)
+    if x == "time":
+        bins = np.arange(int(grid.columns.min()), int(grid.columns.max()) + 1)
+        return grid.reindex(columns=bins), step_used
+    col_order = table[x]
+    if isinstance(col_order.dtype, pd.CategoricalDtype):
+        levels = [c for c in col_order.cat.categories if c in set(grid.columns)]
+    else:
+        try:
+            levels = sorted(grid.columns)
+        except TypeError:
+            levels = list(grid.columns)
+    return grid[levels], step_used
+
+
+def _order_rows(
+    grid: pd.DataFrame,
+    table: pd.DataFrame,
+    rows: list[str],
+    name: str | Sequence[str] | None,
+    value: str,
+    cluster: bool,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows in ``name`` order, else highest mean first (models kept together); or clustered."""
+    if name is not None and rows[-1] == "name":
+        keep = select_names(table, name, None, FUNC, value)
+        rank = {n: i for i, n in enumerate(keep)}
+        order = sorted(range(len(grid)), key=lambda i: _row_key(grid.index[i], rank))
+    else:
+        means = grid.mean(axis=1, skipna=True).to_numpy()
+        prefix = [_prefix_key(grid.index[i]) for i in range(len(grid))]
+        order = sorted(
+            range(len(grid)), key=lambda i: (prefix[i], -np.nan_to_num(means[i], nan=-np.inf))
+        )
+    grid = grid.iloc[order]
+    values = grid.to_numpy(np.float64, na_value=np.nan)
+    if cluster and len(grid) > 2:
+        from scipy.cluster.hierarchy import leaves_list, linkage
+
+        filled = np.where(np.isnan(values), np.nanmean(values, axis=1, keepdims=True), values)
+        filled = np.nan_to_num(filled, nan=0.0)
+        leaf = leaves_list(linkage(filled, "average", metric="euclidean", optimal_ordering=True))
+        grid, values = grid.iloc[leaf], values[leaf]
+    return grid, values
+
+
+def _draw(
+    ax: Axes | None,
+    grid: pd.DataFrame,
+    values: np.ndarray,
+    *,
+    x: str,
+    value: str,
+    agg: str,
+    step_used: float | None,
+    colors: tuple[Any, Any],
+    annot: bool | None,
+    fmt: str,
+    cbar: bool,
+    figsize: tuple[float, float] | None,
+) -> Axes:
+    """The matrix as coloured cells (time bins at their true edges), labelled."""
+    cm, norm = colors
+    n_rows, n_cols = values.shape
+    if x == "time":
+        edges = np.append(grid.columns.to_numpy(np.float64), grid.columns[-1] + 1) * step_used
+        default = (7.5, 0.8 + 0.17 * n_rows)
+    else:
+        edges = None
+        default = (1.8 + 0.5 * n_cols, 0.9 + 0.22 * n_rows)
+    ax = new_axes(ax, figsize, (max(default[0], 3.5), max(default[1], 2.0)), FUNC)
+    show = annot if annot is not None else (x != "time" and values.size <= 300)
+    label = value if x == "time" else f"{agg} {value}"
+    draw_matrix(
+        ax,
+        values,
+        [_label(i) for i in grid.index],
+        [str(c) for c in grid.columns] if edges is None else None,
+        cmap=cm,
+        norm=norm,
+        annot=show,
+        fmt=fmt,
+        x_edges=edges,
+        cbar=cbar,
+        cbar_label=f"mean {value}" if x == "time" else label,
+    )
+    ax.set_xlabel("time (s)" if x == "time" else x)
+    ax.tick_params(axis="y", labelsize="small" if n_rows > 20 else "medium")
+    if x == "time":
+        ax.tick_params(axis="x", length=3)
+    return ax
+
+
 @fill
 def heatmap(
-    data: Any,
+    data: TableLike,
     *,
     x: str = "time",
     y: str | Sequence[str] | None = None,
     value: str = "score",
-    names: Sequence[str] | None = None,
+    name: str | Sequence[str] | None = None,
     top_k: int | None = None,
-    family: str | Sequence[str] | None = "emotion",
+    family: Family | Sequence[Family] | None = "emotion",
     step: float | None = None,
-    agg: str = "mean",
+    agg: HeatmapAgg = "mean",
     cluster: bool = False,
     cmap: str | Colormap | None = None,
     center: float | None = None,
@@ -135,7 +268,7 @@ def heatmap(
         ``x="time"`` they must be among ``source, file, model, track, family, name``.
     value : str, default "score"
         The numeric column shown.
-    %(names)s
+    %(name)s
     top_k : int, optional
         Keep the ``top_k`` names with the highest mean (default: all).
     %(family)s
@@ -147,7 +280,7 @@ def heatmap(
     cluster : bool, default False
         Order the rows by hierarchical clustering (average linkage, Euclidean
         distance, optimal leaf order; empty cells count as the row mean) so that
-        similar time courses sit together. Default order: ``names`` as given, else
+        similar time courses sit together. Default order: ``name`` as given, else
         highest mean first.
     cmap : str or Colormap, optional
         Override the automatic choice.
@@ -184,99 +317,24 @@ def heatmap(
     (['Calmness', 'Joy', 'Anger'], 'time (s)')
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
-    check_option(agg, "agg", AGGS, FUNC)
-    if not isinstance(x, str):
-        raise TypeError(f"{FUNC}: x must be a column name or 'time'; got {x!r}")
-    if x == "time":
-        table = as_long(data, FUNC)
-    else:
-        table = frame_of(data, [x, value], FUNC)
-    table = keep_family(table, family, FUNC)
-    rows = _row_columns(table, y)
-    require(table, [value], FUNC)
-    if "name" in table.columns and (names is not None or top_k is not None):
-        keep = select_names(table, names, top_k, FUNC, value)
-        table = table[table["name"].isin(keep).to_numpy()]
-    if table.empty:
-        raise ValueError(f"{FUNC}: no rows to draw")
-
-    if x == "time":
-        cells, step_used = _time_bins(table, step, rows)
-        xcol = "_bin"
-    else:
-        cells = (
-            table.groupby([*rows, x], observed=True, sort=False)[value]
-            .agg(agg)
-            .rename("value")
-            .reset_index()
-        )
-        xcol = x
-    grid = cells.pivot_table(index=rows, columns=xcol, values="value", observed=True, sort=False)
-    if x == "time":
-        bins = np.arange(int(grid.columns.min()), int(grid.columns.max()) + 1)
-        grid = grid.reindex(columns=bins)
-    else:
-        col_order = table[x]
-        if isinstance(col_order.dtype, pd.CategoricalDtype):
-            levels = [c for c in col_order.cat.categories if c in set(grid.columns)]
-        else:
-            try:
-                levels = sorted(grid.columns)
-            except TypeError:
-                levels = list(grid.columns)
-        grid = grid[levels]
-
-    # row order
-    if names is not None and rows[-1] == "name":
-        keep = select_names(table, names, None, FUNC, value)
-        rank = {n: i for i, n in enumerate(keep)}
-        order = sorted(range(len(grid)), key=lambda i: _row_key(grid.index[i], rank))
-    else:
-        means = grid.mean(axis=1, skipna=True).to_numpy()
-        prefix = [_prefix_key(grid.index[i]) for i in range(len(grid))]
-        order = sorted(
-            range(len(grid)), key=lambda i: (prefix[i], -np.nan_to_num(means[i], nan=-np.inf))
-        )
-    grid = grid.iloc[order]
-    values = grid.to_numpy(np.float64, na_value=np.nan)
-    if cluster and len(grid) > 2:
-        from scipy.cluster.hierarchy import leaves_list, linkage
-
-        filled = np.where(np.isnan(values), np.nanmean(values, axis=1, keepdims=True), values)
-        filled = np.nan_to_num(filled, nan=0.0)
-        leaf = leaves_list(linkage(filled, "average", metric="euclidean", optimal_ordering=True))
-        grid, values = grid.iloc[leaf], values[leaf]
-
-    labels = [_label(i) for i in grid.index]
-    cm, norm = choose_cmap(values, cmap, center, vmin, vmax)
-    n_rows, n_cols = values.shape
-    if x == "time":
-        edges = np.append(grid.columns.to_numpy(np.float64), grid.columns[-1] + 1) * step_used
-        default = (7.5, 0.8 + 0.17 * n_rows)
-    else:
-        edges = None
-        default = (1.8 + 0.5 * n_cols, 0.9 + 0.22 * n_rows)
-    ax = new_axes(ax, figsize, (max(default[0], 3.5), max(default[1], 2.0)), FUNC)
-    show = annot if annot is not None else (x != "time" and values.size <= 300)
-    label = value if x == "time" else f"{agg} {value}"
-    draw_matrix(
+    check_option(agg, HEATMAP_AGGS, name="agg", func=FUNC)
+    table, rows = _table(data, x, y, value, name, top_k, family)
+    grid, step_used = _grid(table, rows, x, value, agg, step)
+    grid, values = _order_rows(grid, table, rows, name, value, cluster)
+    return _draw(
         ax,
+        grid,
         values,
-        labels,
-        [str(c) for c in grid.columns] if edges is None else None,
-        cmap=cm,
-        norm=norm,
-        annot=show,
+        x=x,
+        value=value,
+        agg=agg,
+        step_used=step_used,
+        colors=choose_cmap(values, cmap, center, vmin, vmax),
+        annot=annot,
         fmt=fmt,
-        x_edges=edges,
         cbar=cbar,
-        cbar_label=f"mean {value}" if x == "time" else label,
+        figsize=figsize,
     )
-    ax.set_xlabel("time (s)" if x == "time" else x)
-    ax.tick_params(axis="y", labelsize="small" if n_rows > 20 else "medium")
-    if x == "time":
-        ax.tick_params(axis="x", length=3)
-    return ax
 
 
 def _label(index: Any) -> str:

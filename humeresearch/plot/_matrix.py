@@ -11,34 +11,37 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 
 from humeresearch._contract import KEYS
+from humeresearch._tables import TableLike, as_frame, as_list, check_option, require_columns
+from humeresearch.define import (
+    CORRELATION_METHODS,
+    TRIANGLES,
+    CorrelationMethod,
+    Family,
+    Triangle,
+)
 from humeresearch.plot._cells import choose_cmap, draw_matrix
 from humeresearch.plot._common import (
-    as_list,
-    check_option,
     fmt_p,
     frame_of,
     keep_family,
     new_axes,
-    require,
     select_names,
 )
 from humeresearch.plot._docs import fill
 
 VALUE_COLUMNS = ("estimate", "r", "icc", "rho", "effect", "value")
-TRIANGLES = ("lower", "upper", "full")
-METHODS = ("pearson", "spearman", "kendall")
 
 
-def _pivot(results: pd.DataFrame, x: str, y: str, column: str, func: str) -> pd.DataFrame:
-    dup = results.duplicated([x, y])
+def _pivot(data: pd.DataFrame, x: str, y: str, column: str, func: str) -> pd.DataFrame:
+    dup = data.duplicated([x, y])
     if dup.any():
-        first = results.loc[dup, [x, y]].iloc[0].to_dict()
+        first = data.loc[dup, [x, y]].iloc[0].to_dict()
         raise ValueError(
-            f"{func}: several rows for {first}; filter the results (e.g. one method or "
+            f"{func}: several rows for {first}; filter the data (e.g. one method or "
             "term) or pass x=/y= columns that identify one row"
         )
-    table = results.pivot(index=y, columns=x, values=column)
-    return table.reindex(index=_order(results[y]), columns=_order(results[x]))
+    table = data.pivot(index=y, columns=x, values=column)
+    return table.reindex(index=_order(data[y]), columns=_order(data[x]))
 
 
 def _order(series: pd.Series) -> list[Any]:
@@ -50,9 +53,49 @@ def _order(series: pd.Series) -> list[Any]:
     return list(seen)
 
 
+def _agreement_cells(
+    results: pd.DataFrame, x: str, y: str, value: str, p: str, alpha: float
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The ``value`` matrix (rows ``y``, columns ``x``) and where ``p < alpha`` (None without p)."""
+    func = "agreement_matrix"
+    table = _pivot(results, x, y, value, func)
+    sig = None
+    if p in results.columns:
+        pv = _pivot(results, x, y, p, func).reindex(index=table.index, columns=table.columns)
+        sig = pv.to_numpy(np.float64, na_value=np.nan) < alpha
+    return table, sig
+
+
+def _mirror(
+    values: np.ndarray,
+    sig: np.ndarray | None,
+    rows: list[Any],
+    cols: list[Any],
+    symmetric: bool | None,
+    names: tuple[str, str],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Fill each empty (b, a) cell with the (a, b) value when the matrix is symmetric."""
+    same = set(map(str, rows)) == set(map(str, cols))
+    if not (symmetric if symmetric is not None else same):
+        return values, sig
+    if not same:
+        raise ValueError(
+            f"agreement_matrix: symmetric=True needs the same levels in {names[0]!r} "
+            f"and {names[1]!r}"
+        )
+    order = [rows.index(c) for c in cols]
+    mirror = values[order][:, [cols.index(r) for r in rows]].T
+    fill_cells = np.isnan(values) & np.isfinite(mirror)
+    values = np.where(fill_cells, mirror, values)
+    if sig is not None:
+        smirror = sig[order][:, [cols.index(r) for r in rows]].T
+        sig = np.where(fill_cells, smirror, sig)
+    return values, sig
+
+
 @fill
 def agreement_matrix(
-    results: pd.DataFrame,
+    data: TableLike,
     *,
     x: str,
     y: str,
@@ -71,14 +114,14 @@ def agreement_matrix(
 ) -> Axes:
     """Cross-modal agreement (e.g. from :func:`humeresearch.agreement`) as an annotated matrix.
 
-    One cell per (``y``, ``x``) row of ``results``, coloured by ``value`` on a
+    One cell per (``y``, ``x``) row of ``data``, coloured by ``value`` on a
     diverging scale centred at 0 (-1 to 1 by default, the range of correlations and
     ICCs), annotated with the value and ``*`` where ``p < alpha``.
 
     Parameters
     ----------
-    results : DataFrame
-        One row per cell, e.g. several :func:`humeresearch.agreement` results
+    data : TableLike
+        The results table: one row per cell, e.g. several :func:`humeresearch.agreement` results
         concatenated with a column naming the pair of models compared.
     x, y : str
         Columns giving the matrix columns and rows (e.g. ``x="name"``,
@@ -128,32 +171,18 @@ def agreement_matrix(
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "agreement_matrix"
-    require(results, [x, y], func, "results")
+    results = require_columns(as_frame(data, func=func), [x, y], func=func)
     if value is None:
         value = next((c for c in VALUE_COLUMNS if c in results.columns), None)
         if value is None:
             raise ValueError(
-                f"{func}: results has none of the value columns {list(VALUE_COLUMNS)}; pass value="
+                f"{func}: data has none of the value columns {list(VALUE_COLUMNS)}; pass value="
             )
-    require(results, [value], func, "results")
-    table = _pivot(results, x, y, value, func)
-    sig = None
-    if p in results.columns:
-        pv = _pivot(results, x, y, p, func).reindex(index=table.index, columns=table.columns)
-        sig = pv.to_numpy(np.float64, na_value=np.nan) < alpha
+    require_columns(results, [value], func=func)
+    table, sig = _agreement_cells(results, x, y, value, p, alpha)
     rows, cols = list(table.index), list(table.columns)
     values = table.to_numpy(np.float64, na_value=np.nan)
-    same = set(map(str, rows)) == set(map(str, cols))
-    if symmetric if symmetric is not None else same:
-        if not same:
-            raise ValueError(f"{func}: symmetric=True needs the same levels in {x!r} and {y!r}")
-        order = [rows.index(c) for c in cols]
-        mirror = values[order][:, [cols.index(r) for r in rows]].T
-        fill_cells = np.isnan(values) & np.isfinite(mirror)
-        values = np.where(fill_cells, mirror, values)
-        if sig is not None:
-            smirror = sig[order][:, [cols.index(r) for r in rows]].T
-            sig = np.where(fill_cells, smirror, sig)
+    values, sig = _mirror(values, sig, rows, cols, symmetric, (x, y))
     cm, norm = choose_cmap(values, cmap, 0.0, vmin, vmax)
     ax = new_axes(ax, figsize, (1.2 + 0.55 * len(cols), 0.9 + 0.4 * len(rows)), func)
     label = value
@@ -180,20 +209,21 @@ def agreement_matrix(
 
 
 def _wide_scores(
-    data: Any,
+    data: TableLike,
     columns: str | Sequence[str],
     index: Sequence[str] | None,
     value: str,
-    names: Sequence[str] | None,
+    name: str | Sequence[str] | None,
     top_k: int | None,
     family: Any,
     func: str,
 ) -> pd.DataFrame:
+    """One column per level of ``columns``, one row per observation (``index``)."""
     cols = as_list(columns) or ["name"]
     table = frame_of(data, [*cols, value], func)
     table = keep_family(table, family, func)
-    if "name" in cols and (names is not None or top_k is not None):
-        keep = select_names(table, names, top_k, func, value)
+    if "name" in cols and (name is not None or top_k is not None):
+        keep = select_names(table, name, top_k, func, value)
         table = table[table["name"].isin(keep).to_numpy()]
     if index is None:
         extra = ["from_model", "from_track"]
@@ -201,7 +231,7 @@ def _wide_scores(
     index = list(index)
     if not index:
         raise ValueError(f"{func}: no columns identify one observation; pass index=")
-    require(table, index, func)
+    require_columns(table, index, func=func)
     wide = table.pivot_table(
         index=index, columns=cols, values=value, aggfunc="mean", observed=True, sort=False
     )
@@ -209,24 +239,55 @@ def _wide_scores(
         wide.columns = [" \u00b7 ".join(map(str, c)) for c in wide.columns]
     else:
         wide.columns = [str(c) for c in wide.columns]
-    if names is not None and cols == ["name"]:
-        wide = wide[[str(n) for n in select_names(table, names, None, func, value)]]
+    if name is not None and cols == ["name"]:
+        wide = wide[[str(n) for n in select_names(table, name, None, func, value)]]
     return wide
+
+
+def _correlations(wide: pd.DataFrame, method: str, cluster: bool) -> pd.DataFrame:
+    """Pairwise correlations of the columns, clustered (average linkage on 1 - r) if asked."""
+    corr = wide.corr(method=method)
+    labels = list(corr.columns)
+    if cluster and len(labels) > 2:
+        from scipy.cluster.hierarchy import leaves_list, linkage
+        from scipy.spatial.distance import squareform
+
+        dist = np.clip(1.0 - corr.fillna(0.0).to_numpy(), 0.0, 2.0)
+        np.fill_diagonal(dist, 0.0)
+        link = linkage(
+            squareform((dist + dist.T) / 2, checks=False), "average", optimal_ordering=True
+        )
+        labels = [labels[i] for i in leaves_list(link)]
+        corr = corr.loc[labels, labels]
+    return corr
+
+
+def _triangle(corr: pd.DataFrame, triangle: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """The cells shown (the other triangle NaN, the diagonal left out), rows and columns."""
+    labels = list(corr.columns)
+    values = corr.to_numpy(np.float64)
+    if triangle == "lower":
+        values = np.where(np.tril(np.ones_like(values, dtype=bool), -1), values, np.nan)[1:, :-1]
+        return values, labels[1:], labels[:-1]
+    if triangle == "upper":
+        values = np.where(np.triu(np.ones_like(values, dtype=bool), 1), values, np.nan)[:-1, 1:]
+        return values, labels[:-1], labels[1:]
+    return values, labels, labels
 
 
 @fill
 def correlation_matrix(
-    data: Any,
+    data: TableLike,
     *,
     columns: str | Sequence[str] = "name",
     index: Sequence[str] | None = None,
     value: str = "score",
-    names: Sequence[str] | None = None,
+    name: str | Sequence[str] | None = None,
     top_k: int | None = None,
-    family: str | Sequence[str] | None = "emotion",
-    method: str = "pearson",
+    family: Family | Sequence[Family] | None = "emotion",
+    method: CorrelationMethod = "pearson",
     cluster: bool = False,
-    triangle: str = "lower",
+    triangle: Triangle = "lower",
     annot: bool | None = None,
     fmt: str = ".2f",
     cmap: str | Colormap | None = None,
@@ -253,7 +314,7 @@ def correlation_matrix(
         ``from_track`` when present, minus ``columns``.
     value : str, default "score"
         Numeric column correlated.
-    %(names)s
+    %(name)s
     top_k : int, optional
         Keep the ``top_k`` names with the highest mean (default: all).
     %(family)s
@@ -289,43 +350,24 @@ def correlation_matrix(
     ...     "span_id": np.tile(np.arange(50), 3), "begin": 0.0, "end": 0.0,
     ...     "family": "emotion", "name": np.repeat(["Joy", "Amusement", "Sadness"], 50),
     ...     "score": np.r_[joy, joy + rng.normal(0, 0.1, 50), rng.random(50)]})
-    >>> ax = hr.plot.correlation_matrix(long, names=["Joy", "Amusement", "Sadness"])
+    >>> ax = hr.plot.correlation_matrix(long, name=["Joy", "Amusement", "Sadness"])
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Amusement', 'Sadness']
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "correlation_matrix"
-    check_option(method, "method", METHODS, func)
-    check_option(triangle, "triangle", TRIANGLES, func)
-    wide = _wide_scores(data, columns, index, value, names, top_k, family, func)
+    check_option(method, CORRELATION_METHODS, name="method", func=func)
+    check_option(triangle, TRIANGLES, name="triangle", func=func)
+    wide = _wide_scores(data, columns, index, value, name, top_k, family, func)
     if wide.shape[1] < 2:
         raise ValueError(
             f"{func}: need at least 2 variables to correlate; got {list(wide.columns)}"
         )
-    corr = wide.corr(method=method)
-    labels = list(corr.columns)
-    if cluster and len(labels) > 2:
-        from scipy.cluster.hierarchy import leaves_list, linkage
-        from scipy.spatial.distance import squareform
-
-        dist = np.clip(1.0 - corr.fillna(0.0).to_numpy(), 0.0, 2.0)
-        np.fill_diagonal(dist, 0.0)
-        link = linkage(
-            squareform((dist + dist.T) / 2, checks=False), "average", optimal_ordering=True
-        )
-        labels = [labels[i] for i in leaves_list(link)]
-        corr = corr.loc[labels, labels]
-    values = corr.to_numpy(np.float64)
-    rows, cols = labels, labels
-    if triangle == "lower":
-        values = np.where(np.tril(np.ones_like(values, dtype=bool), -1), values, np.nan)[1:, :-1]
-        rows, cols = labels[1:], labels[:-1]
-    elif triangle == "upper":
-        values = np.where(np.triu(np.ones_like(values, dtype=bool), 1), values, np.nan)[:-1, 1:]
-        rows, cols = labels[:-1], labels[1:]
+    corr = _correlations(wide, method, cluster)
+    values, rows, cols = _triangle(corr, triangle)
     # the hidden triangle is left blank, not grey like a missing value
     cm, norm = choose_cmap(values, cmap, 0.0, -1.0, 1.0, bad=(1.0, 1.0, 1.0, 0.0))
-    n = len(labels)
+    n = corr.shape[1]
     ax = new_axes(ax, figsize, (1.6 + 0.42 * n, 1.0 + 0.36 * n), func)
     show = annot if annot is not None else n <= 15
     draw_matrix(

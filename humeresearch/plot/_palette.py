@@ -18,6 +18,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_rgb
 
+from humeresearch._tables import check_option
+from humeresearch.define import STYLE_CONTEXTS, StyleContext
+
 RGB = tuple[float, float, float]
 
 #: 64 qualitative colours: matplotlib's tab10 without its grey (grey is kept for
@@ -114,7 +117,7 @@ def color(name: str) -> RGB:
 
 
 def palette(
-    names: Iterable[str] | None = None, overrides: Mapping[str, Any] | None = None
+    names: Iterable[str] | None = None, *, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, RGB]:
     """One colour per expression name, the same in every figure and session.
 
@@ -181,7 +184,9 @@ def palette(
     return out
 
 
-def group_palette(levels: Iterable[Any], overrides: Mapping[Any, Any] | None = None) -> dict:
+def group_palette(
+    levels: Iterable[Any], *, overrides: Mapping[Any, Any] | None = None
+) -> dict[Any, RGB]:
     """Colours for groups (conditions, models, tracks): shades of slate, light to dark.
 
     Groups are never drawn in expression colours, so a reader does not mistake a
@@ -252,30 +257,57 @@ def _paper_rc(context: str, font_scale: float) -> dict[str, Any]:
     }
 
 
-class _Style:
-    """The rcParams of :func:`style`; also a context manager restoring the previous ones."""
+class Style:
+    """Matplotlib rcParams in force: what :func:`style` returns.
 
-    def __init__(self, rc: dict[str, Any]) -> None:
-        self.rc = rc
-        self._saved = {k: mpl.rcParams[k] for k in rc}
-        mpl.rcParams.update(rc)
+    Creating it updates ``matplotlib.rcParams`` with ``rc`` and remembers the
+    values it replaced; used as a context manager (``with Style(rc): ...`` or
+    ``with style(): ...``) it restores them on exit. Without ``with`` the values
+    stay in force.
 
-    def __enter__(self) -> _Style:
+    Parameters
+    ----------
+    rc : mapping
+        The rcParams to set.
+
+    Attributes
+    ----------
+    rc : dict
+        The values set.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from humeresearch.plot import Style
+    >>> before = mpl.rcParams["lines.linewidth"]
+    >>> with Style({"lines.linewidth": 3.0}) as s:
+    ...     mpl.rcParams["lines.linewidth"], s.rc
+    (3.0, {'lines.linewidth': 3.0})
+    >>> mpl.rcParams["lines.linewidth"] == before
+    True
+    """
+
+    def __init__(self, rc: Mapping[str, Any]) -> None:
+        self.rc: dict[str, Any] = dict(rc)
+        self._saved = {k: mpl.rcParams[k] for k in self.rc}
+        mpl.rcParams.update(self.rc)
+
+    def __enter__(self) -> Style:
         return self
 
     def __exit__(self, *exc: object) -> None:
         mpl.rcParams.update(self._saved)
 
     def __repr__(self) -> str:
-        return f"<humeresearch.plot.style: {len(self.rc)} rcParams>"
-
-
-CONTEXTS = ("paper", "notebook", "talk", "poster")
+        return f"<humeresearch.plot.Style: {len(self.rc)} rcParams>"
 
 
 def style(
-    context: str = "paper", *, font_scale: float = 1.0, rc: Mapping[str, Any] | None = None
-) -> _Style:
+    context: StyleContext = "paper",
+    *,
+    font_scale: float = 1.0,
+    rc: Mapping[str, Any] | None = None,
+) -> Style:
     """Matplotlib defaults for publication figures.
 
     Nothing is changed until this is called: importing :mod:`humeresearch.plot`
@@ -300,8 +332,9 @@ def style(
 
     Returns
     -------
-    context manager
-        Its ``rc`` attribute holds the values set.
+    Style
+        The values set (its ``rc`` attribute); a context manager that restores
+        the previous values on exit.
 
     Examples
     --------
@@ -314,10 +347,9 @@ def style(
     >>> mpl.rcParams["font.size"] == before
     True
     """
-    if context not in CONTEXTS:
-        raise ValueError(f"style: context must be one of {CONTEXTS}; got {context!r}")
+    check_option(context, STYLE_CONTEXTS, name="context", func="style")
     if not np.isfinite(font_scale) or font_scale <= 0:
         raise ValueError(f"style: font_scale must be a positive number; got {font_scale!r}")
     params = _paper_rc(context, float(font_scale))
     params.update(dict(rc or {}))
-    return _Style(params)
+    return Style(params)

@@ -5,36 +5,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
 
 from humeresearch._contract import KEYS
+from humeresearch._tables import TableLike, as_list, as_long, require_columns
+from humeresearch.define import Family, Model
 from humeresearch.plot._common import (
-    RASTER_ABOVE,
-    as_list,
-    as_long,
     expression_colors,
     keep_family,
     match_names,
     model_key,
     natural_key,
     rank_names,
-    require,
 )
 from humeresearch.plot._docs import fill
+from humeresearch.plot._lanes import (
+    Series,
+    decorate_lane,
+    draw_series,
+    lane_axes,
+    legend,
+    transcript,
+)
 
 FUNC = "timeline"
 #: models whose spans carry words or utterances, in the order tried for ``text=None``
 TEXT_MODELS = ("language", "prosody", "burst", "ner")
-_TEXT_LEVELS = (0.95, 0.84)  # axes fraction of the two alternating transcript rows
 
 
 def _recording(long: pd.DataFrame, source: str | None, file: str | None) -> pd.DataFrame:
@@ -75,74 +74,64 @@ def _pick_names(
     return list(dict.fromkeys(chosen))
 
 
-def _break_gaps(x: np.ndarray, y: np.ndarray, gap: float) -> tuple[np.ndarray, np.ndarray]:
-    """Insert NaN where consecutive instants are more than ``gap`` apart (no line drawn)."""
-    cut = np.flatnonzero(np.diff(x) > gap) + 1
-    if len(cut) == 0:
-        return x, y
-    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
+def _timed(
+    data: TableLike, source: str | None, file: str | None, family: str | Sequence[str] | None
+) -> pd.DataFrame:
+    """The timed rows of one recording and the families asked for."""
+    long = as_long(data, func=FUNC)
+    if long.empty:
+        raise ValueError(f"{FUNC}: the data has no rows")
+    rec = keep_family(_recording(long, source, file), family, FUNC)
+    timed = np.isfinite(rec["begin"].to_numpy(np.float64, na_value=np.nan))
+    if not timed.any():
+        raise ValueError(f"{FUNC}: no row has a time (raw text cannot be placed on a clock)")
+    return rec if timed.all() else rec[timed]
 
 
-def _draw_instants(ax: Axes, x: np.ndarray, y: np.ndarray, gap: float, color: Any) -> None:
-    order = np.argsort(x, kind="stable")
-    x, y = x[order], y[order]
-    marker = "o" if len(x) <= 80 else None
-    x, y = _break_gaps(x, y, gap)
-    (line,) = ax.plot(x, y, color=color, lw=1.1, marker=marker, ms=2.5, solid_joinstyle="round")
-    line.set_rasterized(len(x) > RASTER_ABOVE)
+def _select(
+    rec: pd.DataFrame, model: str | Sequence[str] | None, track: str | Sequence[str] | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of the models and tracks asked for, and the models in drawing order."""
+    present = sorted(map(str, pd.unique(rec["model"].dropna())), key=model_key)
+    wanted_models = as_list(model)
+    if wanted_models is not None:
+        unknown = [m for m in wanted_models if m not in present]
+        if unknown:
+            raise ValueError(f"{FUNC}: model {unknown} not in the recording; it has {present}")
+        present = list(dict.fromkeys(wanted_models))
+        rec = rec[rec["model"].isin(present).to_numpy()]
+    wanted_tracks = as_list(track)
+    if wanted_tracks is not None:
+        have = sorted(map(str, pd.unique(rec["track"].dropna())), key=natural_key)
+        unknown = [t for t in wanted_tracks if t not in have]
+        if unknown:
+            raise ValueError(f"{FUNC}: track {unknown} not in the recording; it has {have}")
+        rec = rec[rec["track"].isin(wanted_tracks).to_numpy()]
+    return rec, present
 
 
-def _draw_spans(ax: Axes, b: np.ndarray, e: np.ndarray, s: np.ndarray, color: Any) -> None:
-    """Each span a horizontal segment over its extent; touching spans joined as steps."""
-    order = np.lexsort((e, b))
-    b, e, s = b[order], e[order], s[order]
-    ok = np.isfinite(s)
-    segs = np.stack([np.column_stack([b[ok], s[ok]]), np.column_stack([e[ok], s[ok]])], axis=1)
-    ax.add_collection(LineCollection(segs, colors=[color], linewidths=2.0, capstyle="butt"))
-    if len(b) > 1:
-        tol = 1e-6 * max(1.0, float(np.nanmax(np.abs(e))))
-        join = np.flatnonzero((b[1:] <= e[:-1] + tol) & ok[1:] & ok[:-1])
-        if len(join):
-            x = b[join + 1]
-            risers = np.stack(
-                [np.column_stack([x, s[join]]), np.column_stack([x, s[join + 1]])], axis=1
-            )
-            ax.add_collection(LineCollection(risers, colors=[color], linewidths=0.7))
+def _pick_names(
+    rec: pd.DataFrame, models: list[str], name: str | Sequence[str] | None, top_k: int | None
+) -> list[str]:
+    available = list(pd.unique(rec["name"].dropna()))
+    if name is not None:
+        return match_names(available, name, FUNC)
+    if top_k is not None and (not isinstance(top_k, int | np.integer) or top_k < 1):
+        raise ValueError(f"{FUNC}: top_k must be a positive int or None; got {top_k!r}")
+    chosen: list[str] = []
+    for model in models:
+        ranked = rank_names(rec[(rec["model"] == model).to_numpy(dtype=bool, na_value=False)])
+        chosen.extend(ranked.index[: top_k if top_k is not None else len(ranked)])
+    return list(dict.fromkeys(chosen))
 
 
-def _transcript(ax: Axes, words: pd.DataFrame, xlim: tuple[float, float]) -> None:
-    """Word/utterance text along the top of a lane, truncated to the room it has."""
-    words = words.sort_values(["begin", "end"], kind="stable")
-    b = words["begin"].to_numpy(np.float64)
-    texts = words["text"].astype(str).to_numpy()
-    fig = ax.figure
-    width_in = ax.get_position().width * fig.get_figwidth()
-    per_second = width_in / max(xlim[1] - xlim[0], 1e-9)
-    fontsize = 0.85 * FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points()
-    char_in = 0.6 * fontsize / 72
-    # a text may run on until the next text of the same row (rows alternate)
-    nxt = np.append(b[2:], [xlim[1], xlim[1]])[: len(b)]
-    room = (np.minimum(nxt, xlim[1]) - b) * per_second
-    fit = np.floor(room / char_in).astype(int) - 2
-    trans = blended_transform_factory(ax.transData, ax.transAxes)
-    for i, (text, n) in enumerate(zip(texts, fit)):
-        text = " ".join(text.split())
-        if n < 3 or not text:
-            continue
-        if len(text) > n:
-            text = text[: n - 1].rstrip() + "\u2026"
-        level = _TEXT_LEVELS[i % 2]
-        ax.text(
-            b[i],
-            level,
-            text,
-            transform=trans,
-            fontsize=fontsize,
-            va="top",
-            ha="left",
-            color="0.2",
-            clip_on=True,
-        )
+def _lanes(rec: pd.DataFrame, models: list[str]) -> list[tuple[str, str]]:
+    """(model, track) pairs in model order, then natural track order."""
+    pairs = rec[["model", "track"]].drop_duplicates().astype(str)
+    return sorted(
+        map(tuple, pairs.to_numpy()),
+        key=lambda mt: (models.index(mt[0]), natural_key(mt[1])),
+    )
 
 
 def _text_rows(
@@ -152,7 +141,7 @@ def _text_rows(
     if text is False:
         return {}
     if spans is not None:
-        require(spans, [*KEYS, "begin", "end", "text"], FUNC, "spans")
+        require_columns(spans, [*KEYS, "begin", "end", "text"], func=FUNC, name="spans")
         first = rec.iloc[:1]
         if len(first):
             same = (spans["source"].astype(str) == str(first["source"].iloc[0])) & (
@@ -195,42 +184,32 @@ def _text_rows(
     return {k: v for k, v in out.items() if k[0] in wanted}
 
 
-def _lane_axes(
-    ax: Axes | Sequence[Axes] | None, n: int, figsize: tuple[float, float] | None
-) -> tuple[Figure, list[Axes], bool]:
-    if ax is None:
-        size = figsize or (7.5, 0.4 + 1.15 * n)
-        fig, grid = plt.subplots(
-            n, 1, sharex=True, squeeze=False, figsize=size, layout="constrained"
-        )
-        return fig, list(grid[:, 0]), True
-    axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
-    if len(axes) != n or not all(isinstance(a, Axes) for a in axes):
-        raise ValueError(
-            f"{FUNC}: ax must be one matplotlib Axes per lane; the data has {n} lane(s) "
-            f"(model x track), got {len(axes)} object(s)"
-        )
-    return axes[0].figure, axes, False
+def _title(rec: pd.DataFrame) -> str:
+    title = str(rec["file"].iloc[0])
+    src = str(rec["source"].iloc[0])
+    if src != title and len(src) <= 40:
+        title = f"{src} \u00b7 {title}"
+    return title
 
 
 @fill
 def timeline(
-    data: Any,
+    data: TableLike,
+    *,
     source: str | None = None,
     file: str | None = None,
-    *,
-    names: Sequence[str] | None = None,
+    name: str | Sequence[str] | None = None,
     top_k: int | None = 5,
-    models: str | Sequence[str] | None = None,
-    tracks: str | Sequence[str] | None = None,
-    family: str | Sequence[str] | None = "emotion",
+    model: Model | Sequence[Model] | None = None,
+    track: str | Sequence[str] | None = None,
+    family: Family | Sequence[Family] | None = "emotion",
     text: bool | str | Sequence[str] | None = None,
     spans: pd.DataFrame | None = None,
     gap: float | None = None,
     palette: Mapping[str, Any] | None = None,
     ax: Axes | Sequence[Axes] | None = None,
     figsize: tuple[float, float] | None = None,
-) -> Figure:
+) -> npt.NDArray[np.object_]:
     """Draw one recording's expressions over time, one lane per model and track.
 
     x is seconds on the recording's clock, shared by every lane, so face, voice
@@ -259,16 +238,16 @@ def timeline(
         With a ``Measurements`` the words come from its spans table.
     source, file : str, optional
         The recording to draw; needed only when the data holds several.
-    names : sequence of str, optional
+    name : str or sequence of str, optional
         Expressions to draw in every lane, matched exactly, else
         case-insensitively. Default: per model, the ``top_k`` names with the
         highest mean score over the recording (duration-weighted for spans), the
         union of these in the legend.
     top_k : int or None, default 5
-        Names per model when ``names`` is not given (None: all).
-    models : str or sequence of str, optional
+        Names per model when ``name`` is not given (None: all).
+    model : str or sequence of str, optional
         Models to draw, in this order (default: every model present).
-    tracks : str or sequence of str, optional
+    track : str or sequence of str, optional
         Tracks to draw (default: all).
     %(family)s
     text : bool or str or sequence of str, optional
@@ -290,9 +269,11 @@ def timeline(
 
     Returns
     -------
-    Figure
-        The figure; its lanes are ``fig.axes`` (top to bottom; a created figure
-        also holds the legend).
+    numpy.ndarray of Axes
+        One Axes per lane, top to bottom (shape ``(n_lanes,)``, also for one lane),
+        as ``plt.subplots`` returns them; the figure is ``axes[0].figure`` (a
+        created figure also holds the legend). An array, unlike a Figure, does not
+        render a second copy of the figure when it ends a notebook cell.
 
     Raises
     ------
@@ -321,120 +302,30 @@ def timeline(
     ...     "track": "unknown", "span_id": [0, 1], "begin": [1.0, 4.0], "end": [3.5, 6.0],
     ...     "family": "emotion", "name": "Joy", "score": [0.3, 0.6],
     ...     "text": ["hello there", "goodbye"]})
-    >>> fig = hr.plot.timeline(pd.concat([face, words]))
-    >>> [a.get_ylabel() for a in fig.axes]
+    >>> axes = hr.plot.timeline(pd.concat([face, words]))
+    >>> [a.get_ylabel() for a in axes]
     ['face\\nface_0', 'language']
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    >>> import matplotlib.pyplot as plt; plt.close(axes[0].figure)
     """
     if spans is None and text is not False and not isinstance(data, pd.DataFrame):
         spans_fn = getattr(data, "spans", None)
         spans = spans_fn() if callable(spans_fn) else None
-    long = as_long(data, FUNC)
-    if long.empty:
-        raise ValueError(f"{FUNC}: the data has no rows")
-    rec = keep_family(_recording(long, source, file), family, FUNC)
-    timed = np.isfinite(rec["begin"].to_numpy(np.float64, na_value=np.nan))
-    if not timed.any():
-        raise ValueError(f"{FUNC}: no row has a time (raw text cannot be placed on a clock)")
-    rec = rec if timed.all() else rec[timed]
-
-    present = sorted(map(str, pd.unique(rec["model"].dropna())), key=model_key)
-    wanted_models = as_list(models)
-    if wanted_models is not None:
-        unknown = [m for m in wanted_models if m not in present]
-        if unknown:
-            raise ValueError(f"{FUNC}: models {unknown} not in the recording; it has {present}")
-        present = list(dict.fromkeys(wanted_models))
-        rec = rec[rec["model"].isin(present).to_numpy()]
-    wanted_tracks = as_list(tracks)
-    if wanted_tracks is not None:
-        have = sorted(map(str, pd.unique(rec["track"].dropna())), key=natural_key)
-        unknown = [t for t in wanted_tracks if t not in have]
-        if unknown:
-            raise ValueError(f"{FUNC}: tracks {unknown} not in the recording; it has {have}")
-        rec = rec[rec["track"].isin(wanted_tracks).to_numpy()]
-
-    chosen = _pick_names(rec, present, names, top_k)
+    rec, models = _select(_timed(data, source, file, family), model, track)
+    chosen = _pick_names(rec, models, name, top_k)
     colors = expression_colors(chosen, palette)
-    sel = rec[rec["name"].isin(chosen).to_numpy()]
-
-    pairs = rec[["model", "track"]].drop_duplicates().astype(str)
-    lanes = sorted(
-        map(tuple, pairs.to_numpy()),
-        key=lambda mt: (present.index(mt[0]), natural_key(mt[1])),
-    )
-    fig, axes, created = _lane_axes(ax, len(lanes), figsize)
-
-    begin = rec["begin"].to_numpy(np.float64)
-    end = rec["end"].to_numpy(np.float64, na_value=np.nan)
-    end = np.where(np.isfinite(end), end, begin)
-    xlim = (float(begin.min()), float(max(end.max(), begin.min() + 1e-9)))
-    groups = sel.groupby(["model", "track", "name"], observed=True, sort=False).indices
-    sb = sel["begin"].to_numpy(np.float64)
-    se = sel["end"].to_numpy(np.float64, na_value=np.nan)
-    se = np.where(np.isfinite(se), se, sb)
-    ss = sel["score"].to_numpy(np.float64, na_value=np.nan)
-
-    tracks_per_model = pd.Series([m for m, _ in lanes]).value_counts()
-    ytop: dict[str, float] = {}
-    ybottom: dict[str, float] = {}
-    for model in present:
-        in_model = (sel["model"] == model).to_numpy(dtype=bool, na_value=False)
-        vals = ss[in_model & np.isfinite(ss)]
-        ytop[model] = float(vals.max()) if len(vals) else 1.0
-        ybottom[model] = min(0.0, float(vals.min())) if len(vals) else 0.0
+    lanes = _lanes(rec, models)
+    fig, axes, created = lane_axes(ax, len(lanes), figsize)
+    series = Series.of(rec, rec[rec["name"].isin(chosen).to_numpy()], models)
     words = _text_rows(rec, spans, lanes, text)
-
+    tracks_per_model = pd.Series([m for m, _ in lanes]).value_counts()
     for lane, lane_ax in zip(lanes, axes):
-        model, track = lane
-        for name in chosen:
-            rows = groups.get((model, track, name))
-            if rows is None:
-                continue
-            b, e, s = sb[rows], se[rows], ss[rows]
-            inst = e == b
-            if inst.any():
-                steps = np.diff(np.unique(b[inst]))
-                lane_gap = (
-                    gap
-                    if gap is not None
-                    else (2.5 * float(np.median(steps)) if len(steps) else np.inf)
-                )
-                _draw_instants(lane_ax, b[inst], s[inst], lane_gap, colors[name])
-            if (~inst).any():
-                _draw_spans(lane_ax, b[~inst], e[~inst], s[~inst], colors[name])
-        top = ytop[model] if ytop[model] > ybottom[model] else ybottom[model] + 1.0
-        pad = 0.06 * (top - ybottom[model])
-        room = 1.55 if lane in words else 1.0
-        lane_ax.set_ylim(ybottom[model], ybottom[model] + (top - ybottom[model] + pad) * room)
-        ticks = MaxNLocator(nbins=3).tick_values(ybottom[model], top)
-        lane_ax.set_yticks(ticks[(ticks >= ybottom[model]) & (ticks <= top + pad)])
-        lane_ax.set_xlim(*xlim)
-        show_track = tracks_per_model[model] > 1 or track not in ("unknown", "")
-        label = f"{model}\n{track}" if show_track else model
-        lane_ax.set_ylabel(label, rotation=0, ha="right", va="center", labelpad=6)
-        lane_ax.spines[["top", "right"]].set_visible(False)
-        lane_ax.tick_params(axis="y", labelsize="small")
-        lane_ax.margins(x=0)
+        draw_series(lane_ax, lane, chosen, series, colors, gap)
+        show_track = tracks_per_model[lane[0]] > 1 or lane[1] not in ("unknown", "")
+        decorate_lane(lane_ax, lane, series, has_text=lane in words, show_track=show_track)
         if lane in words:
-            _transcript(lane_ax, words[lane], xlim)
+            transcript(lane_ax, words[lane], series.xlim)
     axes[-1].set_xlabel("time (s)")
-
-    handles = [Line2D([], [], color=colors[n], lw=2.0, label=str(n)) for n in chosen]
-    title = str(rec["file"].iloc[0])
-    src = str(rec["source"].iloc[0])
-    if src != title and len(src) <= 40:
-        title = f"{src} \u00b7 {title}"
-    if created:
-        fig.legend(handles=handles, loc="outside right upper", title="expression", frameon=False)
-        fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
-    else:
-        axes[0].legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            title="expression",
-            frameon=False,
-        )
-        axes[0].set_title(title, loc="left", fontsize="medium")
-    return fig
+    legend(fig, axes, chosen, colors, _title(rec), created)
+    out = np.empty(len(axes), dtype=object)
+    out[:] = axes
+    return out

@@ -33,34 +33,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from humeresearch._build import Builder, Dense, Sparse
-from humeresearch._errors import FormatError
+from humeresearch.define import V0_MODELS
+from humeresearch.errors import FormatError
 from humeresearch.vocabularies import families
+from humeresearch.wire.artifacts import FIXED_COLUMNS, model_from_header
 
-#: header -> (span column, arrow type)
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64()}
+#: header -> (span column, arrow type), from the one definition in :mod:`humeresearch.wire`
 FIXED: dict[str, tuple[str, Any]] = {
-    "Id": ("track", pa.string()),
-    "Frame": ("frame", pa.int64()),
-    "Time": ("time", pa.float64()),
-    "Probability": ("prob", pa.float64()),
-    "FaceX0": ("box_x", pa.float64()),
-    "FaceY0": ("box_y", pa.float64()),
-    "FaceWidth": ("box_w", pa.float64()),
-    "FaceHeight": ("box_h", pa.float64()),
-    "Text": ("text", pa.string()),
-    "BeginTime": ("begin", pa.float64()),
-    "EndTime": ("end", pa.float64()),
-    "BeginPosition": ("char_begin", pa.int64()),
-    "EndPosition": ("char_end", pa.int64()),
-    "Confidence": ("confidence", pa.float64()),
-    "SpeakerConfidence": ("speaker_confidence", pa.float64()),
-    "Entity": ("entity", pa.string()),
-    "EntityConfidence": ("entity_confidence", pa.float64()),
-    "Support": ("support", pa.float64()),
-    "Uri": ("uri", pa.string()),
-    "URI": ("uri", pa.string()),
-    "LinkWord": ("link_word", pa.string()),
+    h: (col, _ARROW[kind]) for h, (col, kind) in FIXED_COLUMNS.items()
 }
-CSV_MODELS = ("face", "burst", "prosody", "language", "ner", "facemesh")
 _BIG = 4 << 20  # members larger than this are parsed with Arrow's threads
 
 
@@ -70,27 +52,6 @@ def header_of(data: bytes) -> list[str]:
     line = data[: end if end >= 0 else len(data)]
     text = line.decode("utf-8-sig", errors="replace").rstrip("\r")
     return next(csv.reader([text]), [])
-
-
-def model_from_header(header: list[str]) -> str | None:
-    """The v0 model whose CSV layout ``header`` is, or None."""
-    cols = set(header)
-    if "Id" not in cols:
-        return None
-    if "FaceX0" in cols or "Frame" in cols:
-        return "face"
-    if "Entity" in cols or "LinkWord" in cols:
-        return "ner"
-    if "BeginPosition" in cols:
-        return "language"
-    if "Text" in cols and "BeginTime" in cols:
-        return "prosody"
-    if "BeginTime" in cols:
-        return "burst"
-    e48 = set(families("v0", "facemesh")["emotion"])
-    if len(cols & e48) >= 1:
-        return "facemesh"
-    return None
 
 
 def sniff_csv(prefix: bytes) -> bool:
@@ -210,6 +171,45 @@ def read_csv_bytes(
     ``where`` names the CSV inside the input (a zip member) or is "" for a loose CSV;
     fault places are ``row R`` (1-based, the header is row 1) and ``column C (name)``.
     """
+    header, seen, model = _check_header(data, name, where, model)
+    fixed = [h for h in header if h in FIXED]
+    scores = [h for h in header if h not in FIXED]
+    fams = _score_families(model, scores, name, where)
+    table = parse(name, where, data, header)
+    ids = table.column("Id")
+    if ids.null_count:
+        first = int(np.flatnonzero(pd.isna(ids.to_numpy(zero_copy_only=False)))[0])
+        raise FormatError(name, _place(where, first + 2, seen["Id"], "Id"), "empty Id")
+    codes, tracks = pd.factorize(ids.to_numpy(zero_copy_only=False), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(tracks) + 1))
+    cols = {FIXED[h][0]: _values(table.column(h), FIXED[h][1])[order] for h in fixed if h != "Id"}
+    matrix = np.empty((table.num_rows, len(scores)), dtype=np.float64)
+    for j, h in enumerate(scores):
+        matrix[:, j] = _values(table.column(h), pa.float64())
+    matrix = matrix[order]
+    by_family: dict[str, list[int]] = {}
+    for j, (fam, _) in enumerate(fams):
+        by_family.setdefault(fam, []).append(j)
+    for g, track in enumerate(tracks):
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        block = {k: v[lo:hi] for k, v in cols.items()}
+        builder.add(
+            api="v0",
+            source=source,
+            file=file,
+            model=model,
+            track=str(track),
+            scores=_block_scores(matrix[lo:hi], by_family, scores),
+            **_span_columns(block, hi - lo),
+        )
+    return model
+
+
+def _check_header(
+    data: bytes, name: str, where: str, model: str | None
+) -> tuple[list[str], dict[str, int], str]:
+    """The header, each column's position and the model (given, else detected)."""
     header = header_of(data)
     if not header or header == [""]:
         raise FormatError(name, _place(where), "empty CSV (no header row)")
@@ -220,69 +220,49 @@ def read_csv_bytes(
         seen[h] = j
     if "Id" not in seen:
         raise FormatError(name, _place(where, 1), "no 'Id' column (not a Hume artifacts CSV)")
-    detected = model_from_header(header)
-    if model not in CSV_MODELS:
-        if detected is None:
+    if model not in V0_MODELS:
+        model = model_from_header(header)
+        if model is None:
             raise FormatError(
                 name, _place(where, 1), "cannot tell the model (face, prosody ...) from the header"
             )
-        model = detected
-    fixed = [h for h in header if h in FIXED]
-    scores = [h for h in header if h not in FIXED]
-    fams = _score_families(model, scores, name, where)
-    table = parse(name, where, data, header)
-    n = table.num_rows
-    ids = table.column("Id")
-    if ids.null_count:
-        first = int(np.flatnonzero(pd.isna(ids.to_numpy(zero_copy_only=False)))[0])
-        raise FormatError(name, _place(where, first + 2, seen["Id"], "Id"), "empty Id")
-    codes, tracks = pd.factorize(ids.to_numpy(zero_copy_only=False), sort=False)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(tracks) + 1))
-    cols = {FIXED[h][0]: _values(table.column(h), FIXED[h][1])[order] for h in fixed if h != "Id"}
-    matrix = np.empty((n, len(scores)), dtype=np.float64)
-    for j, h in enumerate(scores):
-        matrix[:, j] = _values(table.column(h), pa.float64())
-    matrix = matrix[order]
+    return header, seen, model
+
+
+def _span_columns(block: dict[str, np.ndarray], n: int) -> dict[str, Any]:
+    """begin, end, frame, text and the extra span columns of one track's rows."""
+    if "time" in block:
+        begin = end = block.pop("time")
+    else:
+        nan = np.full(n, np.nan)
+        begin, end = block.pop("begin", nan), block.pop("end", nan)
+    frame = block.pop("frame", None)
+    text = block.pop("text", None)
+    if text is not None and not pd.notna(text).any():
+        text = None
+    return {
+        "begin": np.array(begin, dtype=np.float64),
+        "end": np.array(end, dtype=np.float64),
+        "frame": frame,
+        "text": text,
+        "columns": {k: v for k, v in block.items() if pd.notna(v).any()},
+    }
+
+
+def _block_scores(
+    matrix: np.ndarray, by_family: dict[str, list[int]], scores: list[str]
+) -> list[Dense | Sparse]:
+    """Dense scores of a family whose cells are all present, else sparse (empty = NA)."""
+    out: list[Dense | Sparse] = []
     present = ~np.isnan(matrix)
-    by_family: dict[str, list[int]] = {}
-    for j, (fam, _) in enumerate(fams):
-        by_family.setdefault(fam, []).append(j)
-    for g, track in enumerate(tracks):
-        lo, hi = int(bounds[g]), int(bounds[g + 1])
-        block = {k: v[lo:hi] for k, v in cols.items()}
-        if "time" in block:
-            begin = end = block.pop("time")
+    for fam, idx in by_family.items():
+        sub, mask = matrix[:, idx], present[:, idx]
+        if not mask.any():
+            continue
+        names = [scores[j] for j in idx]
+        if mask.all():
+            out.append(Dense(fam, names, sub))
         else:
-            nan = np.full(hi - lo, np.nan)
-            begin, end = block.pop("begin", nan), block.pop("end", nan)
-        frame = block.pop("frame", None)
-        text = block.pop("text", None)
-        if text is not None and not pd.notna(text).any():
-            text = None
-        extra = {k: v for k, v in block.items() if pd.notna(v).any()}
-        block_scores: list[Dense | Sparse] = []
-        for fam, idx in by_family.items():
-            sub, mask = matrix[lo:hi, idx], present[lo:hi, idx]
-            if not mask.any():
-                continue
-            names = [scores[j] for j in idx]
-            if mask.all():
-                block_scores.append(Dense(fam, names, sub))
-            else:
-                r, c = np.nonzero(mask)
-                block_scores.append(Sparse(fam, r, [names[k] for k in c], sub[r, c]))
-        builder.add(
-            api="v0",
-            source=source,
-            file=file,
-            model=model,
-            track=str(track),
-            begin=np.array(begin, dtype=np.float64),
-            end=np.array(end, dtype=np.float64),
-            frame=frame,
-            text=text,
-            columns=extra,
-            scores=block_scores,
-        )
-    return model
+            r, c = np.nonzero(mask)
+            out.append(Sparse(fam, r, [names[k] for k in c], sub[r, c]))
+    return out

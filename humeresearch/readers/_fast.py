@@ -1,31 +1,30 @@
-"""A faster decoding schema for documents whose names are all known.
+"""Faster decoding schemas for documents whose names are all known.
 
 msgspec decodes a ``Literal`` string into the one interned ``str`` object of the
 literal: no allocation per score name, and comparing name lists becomes pointer
-comparisons. Real v0 outputs use only the names in ``vocabularies.json``, so a
-mirror of the wire schema whose ``name`` fields are a ``Literal`` of every known v0
-name decodes them about 1.8x faster. Any other name fails that schema, and the
-caller falls back to the general one (which also produces the error messages).
+comparisons. Real v0 outputs use only the names of :mod:`humeresearch.vocabularies`,
+so a mirror of the wire schema (:mod:`humeresearch.wire.v0`) whose ``name`` fields are
+a ``Literal`` of every known v0 name decodes them about 1.8x faster. Any other name
+fails that schema, and the caller falls back to the general one (which also produces
+the error messages).
 """
 
 from __future__ import annotations
 
-import json
-from importlib import resources
+import functools
+import operator
 from typing import Any, Literal, get_type_hints
 
 import msgspec
 
+from humeresearch import vocabularies
+from humeresearch.define import V0_MODELS
+
 
 def known_v0_names() -> tuple[str, ...]:
     """Every name of every v0 list in the packaged vocabularies."""
-    try:
-        text = resources.files("humeresearch").joinpath("data/vocabularies.json").read_text("utf-8")
-    except (FileNotFoundError, OSError):  # pragma: no cover - packaging fault
-        return ()
-    vocab = json.loads(text)
-    names = {n for key, entry in vocab.items() if key.startswith("v0_") for n in entry["names"]}
-    return tuple(sorted(names))
+    keys = [k for k in vocabularies.keys() if k.startswith("v0_")]
+    return tuple(sorted({n for key in keys for n in vocabularies.names(key)}))
 
 
 class _FastDecoder:
@@ -34,6 +33,39 @@ class _FastDecoder:
 
     def decode(self, data: bytes, single: bool) -> Any:
         return [self._one.decode(data)] if single else self._many.decode(data)
+
+
+def _decoders(entry: type) -> _FastDecoder:
+    return _FastDecoder(msgspec.json.Decoder(list[entry]), msgspec.json.Decoder(entry))  # type: ignore[valid-type]
+
+
+def _field_spec(f: Any, spec: Any) -> tuple[Any, ...]:
+    """A ``defstruct`` field of the same name and default as ``f``, typed ``spec``."""
+    if f.default_factory is not msgspec.NODEFAULT:
+        return (f.name, spec, msgspec.field(default_factory=f.default_factory))
+    if f.default is not msgspec.NODEFAULT:
+        return (f.name, spec, f.default)
+    return (f.name, spec)
+
+
+def _rebuild(tp: Any, cache: dict[Any, Any]) -> Any:
+    """``tp`` with every Struct reachable from it rebuilt (``cache`` holds replacements)."""
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        if tp not in cache:
+            hints = get_type_hints(tp)
+            fields = [
+                _field_spec(f, _rebuild(hints[f.name], cache)) for f in msgspec.structs.fields(tp)
+            ]
+            gc = tp.__struct_config__.gc  # type: ignore[attr-defined]
+            cache[tp] = msgspec.defstruct(tp.__name__, fields, gc=gc)
+        return cache[tp]
+    args = getattr(tp, "__args__", None)
+    origin = getattr(tp, "__origin__", None)
+    if args and origin is not None:
+        return origin[tuple(_rebuild(a, cache) for a in args)] if origin is not type(None) else tp
+    if args:  # X | Y unions
+        return functools.reduce(operator.or_, [_rebuild(a, cache) for a in args])
+    return tp
 
 
 def fast_schema(entry: type, score: type) -> _FastDecoder | None:
@@ -51,50 +83,7 @@ def fast_schema(entry: type, score: type) -> _FastDecoder | None:
         [("name", Literal[names]), ("score", float)],
         gc=False,  # type: ignore[valid-type]
     )
-    cache: dict[type, type] = {score: fast_score}
-
-    def convert(tp: Any) -> Any:
-        if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-            if tp not in cache:
-                hints = get_type_hints(tp)
-                fields = []
-                for f in msgspec.structs.fields(tp):
-                    default = f.default if f.default is not msgspec.NODEFAULT else msgspec.NODEFAULT
-                    factory = f.default_factory
-                    spec: Any = convert(hints[f.name])
-                    if factory is not msgspec.NODEFAULT:
-                        fields.append((f.name, spec, msgspec.field(default_factory=factory)))
-                    elif default is not msgspec.NODEFAULT:
-                        fields.append((f.name, spec, default))
-                    else:
-                        fields.append((f.name, spec))
-                cache[tp] = msgspec.defstruct(
-                    tp.__name__,
-                    fields,
-                    gc=tp.__struct_config__.gc,  # type: ignore[attr-defined]
-                )
-            return cache[tp]
-        args = getattr(tp, "__args__", None)
-        origin = getattr(tp, "__origin__", None)
-        if args and origin is not None:
-            return origin[tuple(convert(a) for a in args)] if origin is not type(None) else tp
-        if args:  # X | Y unions
-            import functools
-            import operator
-
-            return functools.reduce(operator.or_, [convert(a) for a in args])
-        return tp
-
-    fast_entry = convert(entry)
-    return _FastDecoder(msgspec.json.Decoder(list[fast_entry]), msgspec.json.Decoder(fast_entry))
-
-
-def _vocab() -> dict[str, Any]:
-    try:
-        text = resources.files("humeresearch").joinpath("data/vocabularies.json").read_text("utf-8")
-    except (FileNotFoundError, OSError):  # pragma: no cover - packaging fault
-        return {}
-    return json.loads(text)
+    return _decoders(_rebuild(entry, {score: fast_score}))
 
 
 #: (model, attribute) -> vocabulary key of the order real 2024 JSON outputs use
@@ -111,6 +100,39 @@ FIXED_ORDERS: dict[tuple[str, str], str] = {
     ("ner", "emotions"): "v0_language_emotions_53",
     ("facemesh", "emotions"): "v0_emotions_48",
 }
+_SCORE_LISTS = ("emotions", "facs", "descriptions", "sentiment", "toxicity")
+
+
+@functools.cache
+def _fixed_list(key: str) -> Any:
+    """A tuple type whose i-th item must be a score named the i-th name of list ``key``."""
+    items = tuple(
+        msgspec.defstruct(f"{key}_{i}", [("name", Literal[n]), ("score", float)], gc=False)  # type: ignore[valid-type]
+        for i, n in enumerate(vocabularies.names(key))
+    )
+    return tuple[items]  # type: ignore[valid-type]
+
+
+def _model_block(model: str, prediction: type, model_block: type) -> Any:
+    """The block Struct of one model: its own score lists fixed, every other list refused."""
+    hints = get_type_hints(prediction)
+    fields = []
+    for f in msgspec.structs.fields(prediction):
+        key = FIXED_ORDERS.get((model, f.name))
+        if f.name in _SCORE_LISTS and not key:
+            continue  # this model has no such list: its presence fails the schema
+        fields.append((f.name, _fixed_list(key) | None if key else hints[f.name], f.default))
+    pred = msgspec.defstruct(f"{model}_prediction", fields, gc=False, forbid_unknown_fields=False)
+    group = msgspec.defstruct(
+        f"{model}_group",
+        [("id", str), ("predictions", list[pred], msgspec.field(default_factory=list))],  # type: ignore[valid-type]
+    )
+    block_hints = get_type_hints(model_block)
+    block_fields = [
+        _field_spec(f, list[group] if f.name == "grouped_predictions" else block_hints[f.name])  # type: ignore[valid-type]
+        for f in msgspec.structs.fields(model_block)
+    ]
+    return msgspec.defstruct(f"{model}_block", block_fields)
 
 
 def fixed_schema(
@@ -123,102 +145,26 @@ def fixed_schema(
     needs no name check afterwards (its scores form one matrix per family). Model
     blocks are typed per model; an unknown model, name or order fails the schema.
     """
-    vocab = _vocab()
-    if not vocab:
+    if not known_v0_names():
         return None
-    tuple_types: dict[str, Any] = {}
-
-    def fixed(key: str) -> Any:
-        if key not in tuple_types:
-            names = vocab[key]["names"]
-            items = tuple(
-                msgspec.defstruct(f"{key}_{i}", [("name", Literal[n]), ("score", float)], gc=False)  # type: ignore[valid-type]
-                for i, n in enumerate(names)
-            )
-            tuple_types[key] = tuple[items]  # type: ignore[valid-type]
-        return tuple_types[key]
-
-    hints = get_type_hints(prediction)
-    block_hints = get_type_hints(model_block)
-    models = []
-    for model in ("face", "burst", "prosody", "language", "ner", "facemesh"):
-        fields = []
-        for f in msgspec.structs.fields(prediction):
-            key = FIXED_ORDERS.get((model, f.name))
-            spec = fixed(key) | None if key else hints[f.name]
-            if f.name in ("emotions", "facs", "descriptions", "sentiment", "toxicity") and not key:
-                continue  # this model has no such list: its presence fails the schema
-            fields.append((f.name, spec, f.default))
-        pred = msgspec.defstruct(
-            f"{model}_prediction", fields, gc=False, forbid_unknown_fields=False
-        )
-        group = msgspec.defstruct(
-            f"{model}_group",
-            [("id", str), ("predictions", list[pred], msgspec.field(default_factory=list))],
-        )
-        block_fields = [
-            (
-                name,
-                (list[group] if name == "grouped_predictions" else tp),
-                f.default
-                if f.default is not msgspec.NODEFAULT
-                else msgspec.field(default_factory=f.default_factory),
-            )
-            for f in msgspec.structs.fields(model_block)
-            for name, tp in [(f.name, block_hints[f.name])]
-        ]
-        models.append((model, msgspec.defstruct(f"{model}_block", block_fields) | None, None))
+    models = [(m, _model_block(m, prediction, model_block) | None, None) for m in V0_MODELS]
     models_struct = msgspec.defstruct("Models", models, forbid_unknown_fields=True)
-    fp_hints = get_type_hints(file_prediction)
-    fp_fields = []
-    for f in msgspec.structs.fields(file_prediction):
-        if f.name == "models":
-            fp_fields.append(
-                ("models", models_struct, msgspec.field(default_factory=models_struct))
-            )
-        elif f.default is not msgspec.NODEFAULT:
-            fp_fields.append((f.name, fp_hints[f.name], f.default))
-        else:
-            fp_fields.append((f.name, fp_hints[f.name]))
-    fast_fp = msgspec.defstruct("FilePrediction", fp_fields)
-
-    def convert(tp: Any) -> Any:
-        if tp is file_prediction:
-            return fast_fp
-        if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-            th = get_type_hints(tp)
-            fields = []
-            for f in msgspec.structs.fields(tp):
-                spec = convert(th[f.name])
-                if f.default_factory is not msgspec.NODEFAULT:
-                    fields.append((f.name, spec, msgspec.field(default_factory=f.default_factory)))
-                elif f.default is not msgspec.NODEFAULT:
-                    fields.append((f.name, spec, f.default))
-                else:
-                    fields.append((f.name, spec))
-            return msgspec.defstruct(tp.__name__, fields)
-        args = getattr(tp, "__args__", None)
-        origin = getattr(tp, "__origin__", None)
-        if args and origin is not None:
-            return origin[tuple(convert(a) for a in args)]
-        if args:
-            import functools
-            import operator
-
-            return functools.reduce(operator.or_, [convert(a) for a in args])
-        return tp
-
-    fast_entry = convert(entry)
-    return _FastDecoder(msgspec.json.Decoder(list[fast_entry]), msgspec.json.Decoder(fast_entry))
+    hints = get_type_hints(file_prediction)
+    fields = [
+        (f.name, models_struct, msgspec.field(default_factory=models_struct))
+        if f.name == "models"
+        else _field_spec(f, hints[f.name])
+        for f in msgspec.structs.fields(file_prediction)
+    ]
+    fast_fp = msgspec.defstruct("FilePrediction", fields)
+    return _decoders(_rebuild(entry, {file_prediction: fast_fp}))
 
 
 def model_items(models: Any) -> list[tuple[str, Any]]:
     """(model, block) pairs of a decoded ``models`` mapping or fixed-schema struct,
     in the canonical model order (known v0 models first, others as they came)."""
     if isinstance(models, dict):
-        order = {
-            m: i for i, m in enumerate(("face", "burst", "prosody", "language", "ner", "facemesh"))
-        }
+        order = {m: i for i, m in enumerate(V0_MODELS)}
         return sorted(models.items(), key=lambda kv: order.get(kv[0], len(order)))
     return [
         (f, getattr(models, f)) for f in models.__struct_fields__ if getattr(models, f) is not None

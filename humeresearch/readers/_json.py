@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from humeresearch._errors import FormatError
+from humeresearch.errors import FormatError
 
 _AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
 _TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[\"((?:[^\"\\]|\\.)*)\"\]|(\[\.\.\.\])")

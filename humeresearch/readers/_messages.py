@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from humeresearch._errors import FormatError
+from humeresearch.errors import FormatError
 from humeresearch.readers._json import format_error
 from humeresearch.readers._source import Input
 

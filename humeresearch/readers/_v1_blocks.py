@@ -1,4 +1,4 @@
-"""v1 measurements (hume-v1.md sections 4-9, 14) as builder blocks: shared by the file
+"""v1 measurements (:mod:`humeresearch.wire.v1`) as builder blocks: shared by the file
 response and realtime log readers.
 
 Scores stay sparse (one :class:`~humeresearch._build.Sparse` per family, never
@@ -13,40 +13,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import msgspec
 import numpy as np
 import pandas as pd
 
 from humeresearch._build import Builder, Sparse
-from humeresearch._errors import FormatError
-
-
-class Score(msgspec.Struct, gc=False):
-    name: str
-    probability: float
-
-
-class AudioMeasurement(msgspec.Struct, gc=False):
-    measurement_id: int
-    audio_start_ms: float
-    audio_end_ms: float
-    utterance_id: int | None = None
-    trigger: str | None = None
-    expressions: list[Score] | None = None
-    voice_attributes: list[Score] | None = None
-
-
-class Face(msgspec.Struct, gc=False):
-    face_id: int | None = None
-    bbox: list[float] | None = None
-    confidence: float | None = None
-    expressions: list[Score] | None = None
-    descriptions: list[Score] | None = None
-
-
-class VideoMeasurement(msgspec.Struct, gc=False):
-    frame_id: int
-    faces: list[Face] = msgspec.field(default_factory=list)
+from humeresearch.errors import FormatError
+from humeresearch.wire.v1 import AudioMeasurement, Face, Score, VideoMeasurement
 
 
 def sparse(

@@ -25,15 +25,15 @@ import os
 
 from humeresearch.server._faults import FaultRule, parse_faults
 from humeresearch.server._run import Server, make_settings, start_in_thread
-from humeresearch.server._util import content_hash
+from humeresearch.wire import content_hash
 
 __all__ = ["FaultRule", "Server", "content_hash", "parse_faults", "start"]
 
 
 def start(
+    *,
     host: str = "127.0.0.1",
     port: int = 0,
-    *,
     data_dir: str | os.PathLike[str] | None = None,
     api_key: str | None = None,
     seed: int = 0,

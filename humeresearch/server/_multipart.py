@@ -41,6 +41,57 @@ def _decode(value: bytes) -> str:
     return value.decode("utf-8", errors="replace")
 
 
+class _Collector:
+    """The parser's callbacks: they collect the parts as they stream by."""
+
+    def __init__(self) -> None:
+        self.parts: list[Part] = []
+        self.ended = False
+        self._headers: dict[bytes, bytes] = {}
+        self._data: list[bytes] = []
+        self._field = bytearray()
+        self._value = bytearray()
+
+    def callbacks(self) -> dict[str, Any]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": lambda data, start, end: self._field.extend(data[start:end]),
+            "on_header_value": lambda data, start, end: self._value.extend(data[start:end]),
+            "on_header_end": self.on_header_end,
+            "on_part_data": lambda data, start, end: self._data.append(data[start:end]),
+            "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self._headers, self._data = {}, []
+
+    def on_header_end(self) -> None:
+        self._headers[bytes(self._field).lower()] = bytes(self._value)
+        self._field.clear()
+        self._value.clear()
+
+    def on_part_end(self) -> None:
+        disposition = self._headers.get(b"content-disposition", b"")
+        _, options = parse_options_header(disposition)
+        name = options.get(b"name")
+        if name is None:
+            raise MultipartError("a part has no name in its Content-Disposition header")
+        filename = options.get(b"filename")
+        ctype_raw = self._headers.get(b"content-type")
+        self.parts.append(
+            Part(
+                name=_decode(name),
+                filename=None if filename is None else _decode(filename),
+                content_type=None if ctype_raw is None else _decode(ctype_raw).strip(),
+                data=b"".join(self._data),
+            )
+        )
+
+    def on_end(self) -> None:
+        self.ended = True
+
+
 async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
     """Read every part of ``request`` (a Starlette request), at most ``max_bytes`` of body."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
@@ -49,65 +100,8 @@ async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLarge(f"the body is {int(declared)} bytes, over the {max_bytes}-byte limit")
-
-    parts: list[Part] = []
-    current: dict[str, Any] = {}
-    header_field = bytearray()
-    header_value = bytearray()
-    ended = False
-
-    def on_part_begin() -> None:
-        current.clear()
-        current["headers"] = {}
-        current["data"] = []
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        current["headers"][bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        current["data"].append(data[start:end])
-
-    def on_part_end() -> None:
-        disposition = current["headers"].get(b"content-disposition", b"")
-        _, options = parse_options_header(disposition)
-        name = options.get(b"name")
-        if name is None:
-            raise MultipartError("a part has no name in its Content-Disposition header")
-        filename = options.get(b"filename")
-        ctype_raw = current["headers"].get(b"content-type")
-        parts.append(
-            Part(
-                name=_decode(name),
-                filename=None if filename is None else _decode(filename),
-                content_type=None if ctype_raw is None else _decode(ctype_raw).strip(),
-                data=b"".join(current["data"]),
-            )
-        )
-
-    def on_end() -> None:
-        nonlocal ended
-        ended = True
-
-    parser = MultipartParser(
-        params[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_end": on_end,
-        },
-    )
+    collector = _Collector()
+    parser = MultipartParser(params[b"boundary"], collector.callbacks())
     total = 0
     try:
         async for chunk in request.stream():
@@ -119,6 +113,6 @@ async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
         parser.finalize()
     except MultipartParseError as exc:
         raise MultipartError(f"the multipart body is unreadable: {exc}") from None
-    if not ended:
+    if not collector.ended:
         raise MultipartError("the multipart body ends before its closing boundary")
-    return parts
+    return collector.parts

@@ -199,7 +199,7 @@ class Server:
         """The debug counters (same content as ``GET /_debug/counters``)."""
         return self._state.counters.snapshot(self._state.faults.log())
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, *, timeout: float = 10.0) -> None:
         """Stop serving: live realtime sessions get ``server_shutdown``; jobs resume on restart."""
         if self._stopped:
             return

@@ -1,15 +1,11 @@
-"""Small helpers shared by the server modules: ids, clocks, hosts, hashes."""
+"""Small helpers shared by the server modules: ids, clocks, hosts."""
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any
-
-import orjson
 
 #: user id every run reports (the local server has one user).
 USER_ID = "local-user"
@@ -34,26 +30,6 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def content_hash(config: Any, files: list[bytes]) -> str:
-    """The content hash the debug counters key jobs and uploads by.
-
-    ``sha256`` of the compact, key-sorted JSON of
-    ``{"config": config, "files": [sha256 hex of each file, in order]}``, where
-    ``config`` is the request's JSON configuration as sent (``{}`` when absent or
-    ``null``). v1 uploads use ``{"endpoint": "audio"|"video", "config": ...}`` as config.
-
-    Examples
-    --------
-    >>> content_hash({"text": ["hi"]}, []) == content_hash({"text": ["hi"]}, [])
-    True
-    >>> len(content_hash(None, [b"file bytes"]))
-    64
-    """
-    doc = {"config": config if config is not None else {}}
-    doc["files"] = [hashlib.sha256(f).hexdigest() for f in files]
-    return hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def iso_ms(ms: int | None) -> str | None:

@@ -11,17 +11,18 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from humeresearch.define import V0_MODELS
 from humeresearch.server._auth import check_v0, v0_unauthorized
 from humeresearch.server._multipart import BodyTooLarge, MultipartError, read_multipart
 from humeresearch.server._responses import JSONBytesResponse, v0_error
-from humeresearch.server._util import content_hash, now_ms
+from humeresearch.server._util import now_ms
 from humeresearch.server._v0_jobs import check_callback_url, job_object, run_job
+from humeresearch.wire import content_hash
 
 #: largest v0 request body accepted (the real limit is undocumented).
 V0_MAX_BODY = 256 * 1024 * 1024
 STATUSES = ("QUEUED", "IN_PROGRESS", "COMPLETED", "FAILED")
 _SORT = {"created": "created_ms", "started": "started_ms", "ended": "ended_ms"}
-_MODELS = ("face", "burst", "prosody", "language", "ner", "facemesh")
 
 
 class BadRequest(ValueError):
@@ -46,9 +47,9 @@ def _validate_config(cfg: Any, where: str) -> dict[str, Any]:
         if not isinstance(models, dict):
             raise BadRequest(f"{where}.models must be an object")
         for name, opts in models.items():
-            if name not in _MODELS:
+            if name not in V0_MODELS:
                 raise BadRequest(
-                    f"{where}.models.{name} is not a model; choose from {list(_MODELS)}"
+                    f"{where}.models.{name} is not a model; choose from {list(V0_MODELS)}"
                 )
             if opts is not None and not isinstance(opts, dict):
                 raise BadRequest(f"{where}.models.{name} must be an object or null")

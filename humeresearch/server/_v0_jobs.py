@@ -124,7 +124,7 @@ async def run_job(state: Any, job_id: str) -> None:
             predictions = await anyio.to_thread.run_sync(
                 lambda: sim.v0_predictions(
                     sources,
-                    params.get("models"),
+                    models=params.get("models"),
                     transcription=params.get("transcription"),
                     seed=settings.seed,
                 )

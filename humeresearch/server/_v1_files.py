@@ -8,6 +8,7 @@ simulator failure after that point leaves the run ``errored`` and billed 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
@@ -20,7 +21,8 @@ from humeresearch.server._media import MediaError, audio_pcm, check_jpeg
 from humeresearch.server._multipart import BodyTooLarge, MultipartError, Part, read_multipart
 from humeresearch.server._responses import V1_STATUS, JSONBytesResponse, v1_error
 from humeresearch.server._runs import audio_run_config, billed, new_run, video_run_config
-from humeresearch.server._util import content_hash, now_ms, request_id
+from humeresearch.server._util import now_ms, request_id
+from humeresearch.wire import content_hash
 
 #: request body limit of both upload endpoints (25 MB).
 MAX_BODY = 25_000_000
@@ -123,6 +125,48 @@ def _files(parts: list[Part]) -> list[Part]:
     return files
 
 
+#: what one upload runs: its run config, the simulation (given the simulator and the
+#: seed), the metered seconds and the bytes received
+_Job = tuple[dict[str, Any], Callable[[Any, int], dict[str, Any]], float, int]
+
+
+def _audio_job(files: list[Part], cfg: dict[str, Any]) -> _Job:
+    if len(files) != 1:
+        raise RequestError("invalid_request", "send exactly one `file` part")
+    timer = audio_timer(cfg)
+    pcm = audio_pcm(files[0].data)
+    run_config = audio_run_config(AUDIO_FORMAT, timer)
+
+    def simulate(sim: Any, seed: int) -> dict[str, Any]:
+        return sim.v1_audio(pcm, measurement_timer_ms=timer, seed=seed)  # type: ignore[no-any-return]
+
+    return run_config, simulate, len(pcm) / 32000, len(pcm)
+
+
+def _video_job(files: list[Part], cfg: dict[str, Any]) -> _Job:
+    _unknown(cfg, ("face", "face_state"), "")
+    face = face_options(cfg.get("face"), ("threshold", "min_size", "return_face_state"))
+    face_state = cfg.get("face_state")
+    if face_state is not None and not isinstance(face_state, str):
+        raise _config_invalid("`face_state` must be a string")
+    images = [f.data for f in files]
+    for i, image in enumerate(images):
+        check_jpeg(image, what=f"image {i} (file part {i})")
+    run_config = video_run_config(IMAGE_FORMAT, {k: face[k] for k in ("threshold", "min_size")})
+
+    def simulate(sim: Any, seed: int) -> dict[str, Any]:
+        return sim.v1_video(  # type: ignore[no-any-return]
+            images,
+            threshold=face["threshold"],
+            min_size=face["min_size"],
+            face_state=face_state,
+            return_face_state=face.get("return_face_state", False),
+            seed=seed,
+        )
+
+    return run_config, simulate, len(images) / 3, sum(len(i) for i in images)
+
+
 async def _handle(request: Request, endpoint: str) -> Response:
     state = request.app.state.hr
     rid = request_id()
@@ -131,24 +175,9 @@ async def _handle(request: Request, endpoint: str) -> Response:
         parts = await _read(request)
         files = _files(parts)
         cfg = _parse_config(parts)
-        if endpoint == "audio":
-            if len(files) != 1:
-                raise RequestError("invalid_request", "send exactly one `file` part")
-            timer = audio_timer(cfg)
-            pcm = audio_pcm(files[0].data)
-            run_config = audio_run_config(AUDIO_FORMAT, timer)
-        else:
-            _unknown(cfg, ("face", "face_state"), "")
-            face = face_options(cfg.get("face"), ("threshold", "min_size", "return_face_state"))
-            face_state = cfg.get("face_state")
-            if face_state is not None and not isinstance(face_state, str):
-                raise _config_invalid("`face_state` must be a string")
-            images = [f.data for f in files]
-            for i, image in enumerate(images):
-                check_jpeg(image, what=f"image {i} (file part {i})")
-            run_config = video_run_config(
-                IMAGE_FORMAT, {k: face[k] for k in ("threshold", "min_size")}
-            )
+        run_config, simulate, metered, took = (
+            _audio_job(files, cfg) if endpoint == "audio" else _video_job(files, cfg)
+        )
     except PermissionError as exc:
         return v1_unauthorized(str(exc))
     except MultipartError as exc:
@@ -164,23 +193,7 @@ async def _handle(request: Request, endpoint: str) -> Response:
     run_id = new_run(state, endpoint=endpoint, mode="file", config=run_config)
     sim, seed = state.sim, state.settings.seed
     try:
-        if endpoint == "audio":
-            result = await anyio.to_thread.run_sync(
-                lambda: sim.v1_audio(pcm, measurement_timer_ms=timer, seed=seed)
-            )
-            metered, took = len(pcm) / 32000, len(pcm)
-        else:
-            result = await anyio.to_thread.run_sync(
-                lambda: sim.v1_video(
-                    images,
-                    threshold=face["threshold"],
-                    min_size=face["min_size"],
-                    face_state=face_state,
-                    return_face_state=face.get("return_face_state", False),
-                    seed=seed,
-                )
-            )
-            metered, took = len(images) / 3, sum(len(i) for i in images)
+        result = await anyio.to_thread.run_sync(lambda: simulate(sim, seed))
     except Exception as exc:
         code = getattr(exc, "code", None)
         code = code if code in V1_STATUS else "internal_error"

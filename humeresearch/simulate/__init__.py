@@ -27,9 +27,9 @@ Examples
 
 from __future__ import annotations
 
+from humeresearch.errors import SimulationError, SimulationWarning
 from humeresearch.simulate._artifacts import v0_artifacts_zip
 from humeresearch.simulate._config import v0_default_models
-from humeresearch.simulate._errors import SimulationError, SimulationWarning
 from humeresearch.simulate._sources import Source
 from humeresearch.simulate._stream import v0_stream_reply
 from humeresearch.simulate._study import Effect, Study, study

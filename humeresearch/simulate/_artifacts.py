@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import posixpath
 import urllib.parse
 import zipfile
 from collections.abc import Callable, Sequence
 
-from humeresearch.simulate import _vocab
+from humeresearch import vocabularies as voc
+from humeresearch.wire.artifacts import (
+    ENCODING,
+    FIXED_COLUMNS,
+    LAYOUTS,
+    LINE_END,
+    SCORE_COLUMNS,
+    csv_header,
+    member_path,
+)
+from humeresearch.wire.v0 import SCORE_LISTS
 
 _DATE = (2024, 1, 1, 0, 0, 0)
 
@@ -34,102 +45,56 @@ def _time(item: dict, key: str) -> object:
     return None if span is None else span.get(key)
 
 
-def _face(item: dict) -> list[object]:
-    box = item.get("box") or item.get("bbox") or {}
-    return [
-        item.get("frame"), item.get("time"), item.get("prob"),
-        box.get("x"), box.get("y"), box.get("w"), box.get("h"),
-        *_by_name(item.get("emotions"), _vocab.names("v0_emotions_48_csv_order")),
-        *_by_name(item.get("facs"), _vocab.names("v0_facs_36")),
-        *_by_name(item.get("descriptions"), _vocab.names("v0_face_descriptions_27")),
-    ]  # fmt: skip
+def _box(item: dict, key: str) -> object:
+    return (item.get("box") or item.get("bbox") or {}).get(key)
 
 
-def _prosody(item: dict) -> list[object]:
-    return [
-        item.get("text"), _time(item, "begin"), _time(item, "end"),
-        item.get("confidence"), item.get("speaker_confidence"),
-        *_by_name(item.get("emotions"), _vocab.names("v0_emotions_48_csv_order")),
-    ]  # fmt: skip
+def _position(item: dict, key: str) -> object:
+    return (item.get("position") or {}).get(key)
 
 
-def _language(item: dict) -> list[object]:
-    pos = item.get("position") or {}
-    return [
-        item.get("text"), pos.get("begin"), pos.get("end"), _time(item, "begin"), _time(item, "end"),
-        item.get("confidence"), item.get("speaker_confidence"),
-        *_by_name(item.get("emotions"), _vocab.names("v0_language_emotions_53_csv_order")),
-        *_by_name(item.get("sentiment"), _vocab.names("v0_sentiment")),
-        *_by_name(item.get("toxicity"), _vocab.names("v0_toxicity")),
-    ]  # fmt: skip
-
-
-def _burst(item: dict) -> list[object]:
-    return [
-        _time(item, "begin"), _time(item, "end"),
-        *_by_name(item.get("emotions"), _vocab.names("v0_emotions_48_csv_order")),
-        *_by_name(item.get("descriptions"), _vocab.names("v0_burst_descriptions_67")),
-    ]  # fmt: skip
-
-
-def csv_header(model: str) -> list[str]:
-    """Column names of ``<model>.csv`` (face, prosody, language, burst), hume-v0.md section 9.
-
-    Examples
-    --------
-    >>> len(csv_header("face")), len(csv_header("prosody")), len(csv_header("language"))
-    (119, 54, 76)
-    """
-    e48 = list(_vocab.names("v0_emotions_48_csv_order"))
-    if model == "face":
-        fixed = [
-            "Id",
-            "Frame",
-            "Time",
-            "Probability",
-            "FaceX0",
-            "FaceY0",
-            "FaceWidth",
-            "FaceHeight",
-        ]
-        return (
-            fixed
-            + e48
-            + list(_vocab.names("v0_facs_36"))
-            + list(_vocab.names("v0_face_descriptions_27"))
-        )
-    if model == "prosody":
-        return ["Id", "Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence", *e48]
-    if model == "language":
-        fixed = [
-            "Id",
-            "Text",
-            "BeginPosition",
-            "EndPosition",
-            "BeginTime",
-            "EndTime",
-            "Confidence",
-            "SpeakerConfidence",
-        ]
-        return (
-            fixed
-            + list(_vocab.names("v0_language_emotions_53_csv_order"))
-            + list(_vocab.names("v0_sentiment"))
-            + list(_vocab.names("v0_toxicity"))
-        )
-    if model == "burst":
-        return ["Id", "BeginTime", "EndTime", *e48, *_vocab.names("v0_burst_descriptions_67")]
-    raise ValueError(
-        f"no CSV layout for model {model!r}; choose from ['face', 'prosody', 'language', 'burst']"
-    )
-
-
-_ROW: dict[str, Callable[[dict], list[object]]] = {
-    "face": _face,
-    "prosody": _prosody,
-    "language": _language,
-    "burst": _burst,
+#: contract column of a fixed CSV column -> its value in a JSON prediction
+_VALUE: dict[str, Callable[[dict], object]] = {
+    "frame": lambda item: item.get("frame"),
+    "time": lambda item: item.get("time"),
+    "prob": lambda item: item.get("prob"),
+    "box_x": lambda item: _box(item, "x"),
+    "box_y": lambda item: _box(item, "y"),
+    "box_w": lambda item: _box(item, "w"),
+    "box_h": lambda item: _box(item, "h"),
+    "text": lambda item: item.get("text"),
+    "begin": lambda item: _time(item, "begin"),
+    "end": lambda item: _time(item, "end"),
+    "char_begin": lambda item: _position(item, "begin"),
+    "char_end": lambda item: _position(item, "end"),
+    "confidence": lambda item: item.get("confidence"),
+    "speaker_confidence": lambda item: item.get("speaker_confidence"),
 }
+
+
+@functools.cache
+def _layout(
+    model: str,
+) -> tuple[tuple[Callable[[dict], object], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Getters of the fixed columns after ``Id`` and (JSON attribute, names) of each score run.
+
+    Both follow :data:`humeresearch.wire.artifacts.LAYOUTS` and ``SCORE_COLUMNS``, so a row
+    lines up with :func:`~humeresearch.wire.artifacts.csv_header`.
+    """
+    getters = tuple(_VALUE[FIXED_COLUMNS[h][0]] for h in LAYOUTS[model][1:])
+    runs = tuple(
+        (attr, voc.names(key))
+        for (attr, _), key in zip(SCORE_LISTS[model], SCORE_COLUMNS[model], strict=True)
+    )
+    return getters, runs
+
+
+def _row(model: str, gid: object, item: dict) -> list[str]:
+    getters, runs = _layout(model)
+    values = [gid, *(get(item) for get in getters)]
+    for attr, names in runs:
+        values.extend(_by_name(item.get(attr), names))
+    return [_cell(v) for v in values]
 
 
 def _sort_key(model: str, item: dict) -> tuple:
@@ -148,11 +113,11 @@ def model_csv(model: str, block: dict) -> bytes:
             rows.append((_sort_key(model, item), group.get("id"), item))
     rows.sort(key=lambda r: r[0])  # stable: ties keep the JSON group order
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator=LINE_END)
     writer.writerow(csv_header(model))
     for _, gid, item in rows:
-        writer.writerow([_cell(v) for v in [gid, *_ROW[model](item)]])
-    return buf.getvalue().encode("utf-8")
+        writer.writerow(_row(model, gid, item))
+    return buf.getvalue().encode(ENCODING)
 
 
 def _basename(source: dict, index: int) -> tuple[str, str]:
@@ -188,7 +153,7 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
     Examples
     --------
     >>> from humeresearch.simulate import Source, v0_predictions
-    >>> z = v0_artifacts_zip(v0_predictions([Source("url", "https://x.org/a.mp4")], {"face": {}}))
+    >>> z = v0_artifacts_zip(v0_predictions([Source("url", "https://x.org/a.mp4")], models={"face": {}}))
     >>> zipfile.ZipFile(io.BytesIO(z)).namelist()
     ['url-0-a.mp4/csv/a.mp4/face.csv']
     """
@@ -201,10 +166,13 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
             kind, base = _basename(entry.get("source") or {}, index)
             for pred in results.get("predictions") or []:
                 for model, block in (pred.get("models") or {}).items():
-                    if model not in _ROW or block is None:
+                    if model not in LAYOUTS or block is None:
                         continue
                     info = zipfile.ZipInfo(
-                        f"{kind}-{index}-{base}/csv/{pred['file']}/{model}.csv", _DATE
+                        member_path(
+                            kind=kind, index=index, basename=base, file=pred["file"], model=model
+                        ),
+                        _DATE,
                     )
                     info.create_system = 3
                     info.external_attr = 0o100644 << 16

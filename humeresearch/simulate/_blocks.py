@@ -8,15 +8,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from humeresearch.simulate import _vocab
+from humeresearch import vocabularies as voc
+from humeresearch.define import V0_MODELS
 from humeresearch.simulate._scores import Scorer, rng_for
 from humeresearch.simulate._sources import Media
 from humeresearch.simulate._text import entities
 from humeresearch.simulate._transcript import Segment, Transcript, build
-from humeresearch.simulate._vocab import emotions48, emotions53
 
 APPLICABLE = {
-    "video": ("face", "burst", "prosody", "language", "ner", "facemesh"),
+    "video": V0_MODELS,
     "audio": ("burst", "prosody", "language", "ner"),
     "image": ("face", "facemesh"),
     "text": ("language", "ner"),
@@ -84,11 +84,9 @@ def face_block(media: Media, cfg: dict, scorer: Scorer) -> dict:
         keep[:] = False
     frames, times, prob, box = frames[keep], times[keep], prob[keep], box[keep]
     prob_list = prob.tolist()
-    emo = scorer("face", emotions48(), times).tolist()
-    facs = scorer("face", _vocab.names("v0_facs_36"), times, family="facs").tolist()
-    desc = scorer(
-        "face", _vocab.names("v0_face_descriptions_27"), times, family="description"
-    ).tolist()
+    emo = scorer("face", voc.V0_EMOTIONS, times).tolist()
+    facs = scorer("face", voc.V0_FACS, times, family="facs").tolist()
+    desc = scorer("face", voc.V0_FACE_DESCRIPTIONS, times, family="description").tolist()
     items = []
     for i, (frame, t) in enumerate(zip(frames.tolist(), times.tolist())):
         bx = box[i].tolist()
@@ -98,12 +96,10 @@ def face_block(media: Media, cfg: dict, scorer: Scorer) -> dict:
                 "time": float(t),
                 "prob": prob_list[i],
                 "box": {"x": bx[0], "y": bx[1], "w": bx[2], "h": bx[3]},
-                "emotions": score_list(emotions48(), emo[i]),
-                "facs": score_list(_vocab.names("v0_facs_36"), facs[i])
-                if cfg["facs"] is not None
-                else None,
+                "emotions": score_list(voc.V0_EMOTIONS, emo[i]),
+                "facs": score_list(voc.V0_FACS, facs[i]) if cfg["facs"] is not None else None,
                 "descriptions": (
-                    score_list(_vocab.names("v0_face_descriptions_27"), desc[i])
+                    score_list(voc.V0_FACE_DESCRIPTIONS, desc[i])
                     if cfg["descriptions"] is not None
                     else None
                 ),
@@ -115,13 +111,13 @@ def face_block(media: Media, cfg: dict, scorer: Scorer) -> dict:
 
 def burst_block(media: Media, scorer: Scorer) -> dict:
     times = np.array([(b + e) / 2 for b, e in media.bursts])
-    emo = scorer("burst", emotions48(), times).tolist()
-    names = _vocab.names("v0_burst_descriptions_67")
+    emo = scorer("burst", voc.V0_EMOTIONS, times).tolist()
+    names = voc.V0_BURST_DESCRIPTIONS
     desc = scorer("burst", names, times, family="burst_description").tolist()
     items = [
         {
             "time": _span(b, e),
-            "emotions": score_list(emotions48(), emo[i]),
+            "emotions": score_list(voc.V0_EMOTIONS, emo[i]),
             "descriptions": score_list(names, desc[i]),
         }
         for i, (b, e) in enumerate(media.bursts)
@@ -133,8 +129,8 @@ def facemesh_block(media: Media, scorer: Scorer) -> dict:
     _, times = face_frames(media, 3)
     if media.blank:
         times = times[:0]
-    emo = scorer("facemesh", emotions48(), times).tolist()
-    items = [{"emotions": score_list(emotions48(), row)} for row in emo]
+    emo = scorer("facemesh", voc.V0_EMOTIONS, times).tolist()
+    items = [{"emotions": score_list(voc.V0_EMOTIONS, row)} for row in emo]
     return {"metadata": None, "grouped_predictions": _groups(items, ["unknown"] * len(items))}
 
 
@@ -197,7 +193,7 @@ def prosody_block(
             ]  # fmt: skip
         texts = [s.text for s in segs]
     mids = np.array([(s.t0 + s.t1) / 2 for s in segs])
-    emo = scorer("prosody", emotions48(), mids).tolist()
+    emo = scorer("prosody", voc.V0_EMOTIONS, mids).tolist()
     conf = _confidences(scorer, "prosody-conf", segs, 0.6, 0.3) if usable else [None] * len(segs)
     spk = _confidences(scorer, "prosody-spk", segs, 0.4, 0.5) if identify else [None] * len(segs)
     items = [
@@ -206,7 +202,7 @@ def prosody_block(
             "time": _span(s.t0, s.t1),
             "confidence": conf[i],
             "speaker_confidence": spk[i],
-            "emotions": score_list(emotions48(), emo[i]),
+            "emotions": score_list(voc.V0_EMOTIONS, emo[i]),
         }
         for i, s in enumerate(segs)
     ]
@@ -220,9 +216,9 @@ def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
     identify = cfg["identify_speakers"] or bool(trans and trans["identify_speakers"] and tr.timed)
     segs = _segments_for(tr, cfg["granularity"], identify) if _usable(tr, trans) else []
     t = np.array([((s.t0 + s.t1) / 2) if tr.timed else float(s.begin) / 15.0 for s in segs])
-    emo = scorer("language", emotions53(), t).tolist()
+    emo = scorer("language", voc.V0_LANGUAGE_EMOTIONS, t).tolist()
     sent = scorer.sentiment("language", t).tolist() if cfg["sentiment"] is not None else None
-    tox_names = _vocab.names("v0_toxicity")
+    tox_names = voc.V0_TOXICITY
     tox = (
         scorer("language", tox_names, t, family="toxicity").tolist()
         if cfg["toxicity"] is not None
@@ -230,7 +226,7 @@ def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
     )
     conf = _confidences(scorer, "language-conf", segs, 0.7, 0.2) if tr.timed else [None] * len(segs)
     spk = _confidences(scorer, "language-spk", segs, 0.4, 0.5) if identify else [None] * len(segs)
-    sent_names = _vocab.names("v0_sentiment")
+    sent_names = voc.V0_SENTIMENT
     items = [
         {
             "text": s.text,
@@ -238,7 +234,7 @@ def language_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer
             "time": _span(s.t0, s.t1),
             "confidence": conf[i],
             "speaker_confidence": spk[i],
-            "emotions": score_list(emotions53(), emo[i]),
+            "emotions": score_list(voc.V0_LANGUAGE_EMOTIONS, emo[i]),
             "sentiment": score_list(sent_names, sent[i]) if sent is not None else None,
             "toxicity": score_list(tox_names, tox[i]) if tox is not None else None,
         }
@@ -256,7 +252,7 @@ def ner_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> 
     ents = entities(tr.text) if _usable(tr, trans) else []
     segs = [by_begin.get(b, Segment(b, e, w, None, None)) for b, e, w in ents]
     t = np.array([((s.t0 + s.t1) / 2) if s.t0 is not None else s.begin / 15.0 for s in segs])
-    emo = scorer("ner", emotions53(), t).tolist()
+    emo = scorer("ner", voc.V0_LANGUAGE_EMOTIONS, t).tolist()
     rng = rng_for(scorer.key, "ner")
     conf = f32(rng.uniform(0.7, 0.999, len(segs)))
     support = np.round(rng.gamma(2.0, 8.0, len(segs)), 1).tolist()
@@ -271,7 +267,7 @@ def ner_block(cfg: dict, trans: dict | None, tr: Transcript, scorer: Scorer) -> 
             "time": _span(s.t0, s.t1),
             "confidence": None,
             "speaker_confidence": None,
-            "emotions": score_list(emotions53(), emo[i]),
+            "emotions": score_list(voc.V0_LANGUAGE_EMOTIONS, emo[i]),
         }
         for i, s in enumerate(segs)
     ]

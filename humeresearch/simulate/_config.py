@@ -6,9 +6,7 @@ import copy
 from numbers import Real
 from typing import Any
 
-MODELS = ("face", "burst", "prosody", "language", "ner", "facemesh")
-GRANULARITIES = ("word", "sentence", "utterance", "conversational_turn")
-STREAM_LANGUAGE_GRANULARITIES = ("word", "sentence", "utterance", "passage")
+from humeresearch.define import GRANULARITIES, STREAM_GRANULARITIES, V0_MODELS
 
 # echo order of Hume's published example (request without "models")
 _ECHO_ORDER = ("burst", "facemesh", "face", "language", "ner", "prosody")
@@ -35,10 +33,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-class ConfigError(ValueError):
-    """An invalid model or transcription configuration."""
-
-
 def _number(where: str, value: Any, lo: float, hi: float | None = None) -> None:
     if (
         isinstance(value, bool)
@@ -47,22 +41,22 @@ def _number(where: str, value: Any, lo: float, hi: float | None = None) -> None:
         or (hi is not None and value > hi)
     ):
         rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
-        raise ConfigError(f"{where} must be a number {rng}, got {value!r}")
+        raise ValueError(f"{where} must be a number {rng}, got {value!r}")
 
 
 def _flag(where: str, value: Any) -> None:
     if not isinstance(value, bool):
-        raise ConfigError(f"{where} must be true or false, got {value!r}")
+        raise ValueError(f"{where} must be true or false, got {value!r}")
 
 
 def _toggle(where: str, value: Any) -> None:
     if value is not None and not isinstance(value, dict):
-        raise ConfigError(f"{where} must be {{}} (on) or null (off), got {value!r}")
+        raise ValueError(f"{where} must be {{}} (on) or null (off), got {value!r}")
 
 
 def _choice(where: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError(f"{where} must be one of {list(choices)}, got {value!r}")
+        raise ValueError(f"{where} must be one of {list(choices)}, got {value!r}")
 
 
 def validate_model(model: str, cfg: dict[str, Any], *, stream: bool = False) -> None:
@@ -77,7 +71,7 @@ def validate_model(model: str, cfg: dict[str, Any], *, stream: bool = False) -> 
         _toggle(f"{w}.facs", cfg["facs"])
         _toggle(f"{w}.descriptions", cfg["descriptions"])
     elif model in ("prosody", "language"):
-        choices = STREAM_LANGUAGE_GRANULARITIES if stream else GRANULARITIES
+        choices = STREAM_GRANULARITIES if stream else GRANULARITIES
         _choice(f"{w}.granularity", cfg["granularity"], choices)
         _flag(f"{w}.identify_speakers", cfg.get("identify_speakers", False))
         if model == "language":
@@ -86,7 +80,7 @@ def validate_model(model: str, cfg: dict[str, Any], *, stream: bool = False) -> 
         elif cfg["window"] is not None:
             win = cfg["window"]
             if not isinstance(win, dict):
-                raise ConfigError(f"{w}.window must be an object {{length, step}} or null")
+                raise ValueError(f"{w}.window must be an object {{length, step}} or null")
             win = {"length": 4, "step": 1, **win}
             _number(f"{w}.window.length", win["length"], 0.5)
             _number(f"{w}.window.step", win["step"], 0.5)
@@ -126,17 +120,17 @@ def v0_default_models(models: dict | None) -> dict:
     if models is None:
         return copy.deepcopy(DEFAULTS)
     if not isinstance(models, dict):
-        raise ConfigError(f"models must be an object, got {type(models).__name__}")
+        raise ValueError(f"models must be an object, got {type(models).__name__}")
     out: dict[str, dict[str, Any]] = {}
     for name in models:
-        if name not in MODELS:
-            raise ConfigError(f"unknown model {name!r} in models; choose from {list(MODELS)}")
+        if name not in V0_MODELS:
+            raise ValueError(f"unknown model {name!r} in models; choose from {list(V0_MODELS)}")
     for name in _ECHO_ORDER:
         if name not in models:
             continue
         given = models[name] if models[name] is not None else {}
         if not isinstance(given, dict):
-            raise ConfigError(f"models.{name} must be an object, got {given!r}")
+            raise ValueError(f"models.{name} must be an object, got {given!r}")
         cfg = copy.deepcopy(DEFAULTS[name])
         cfg.update({k: copy.deepcopy(v) for k, v in given.items() if k in cfg})
         validate_model(name, cfg)
@@ -160,10 +154,10 @@ def transcription_config(transcription: dict | bool | None) -> dict | None:
     if transcription is None or transcription is True:
         return base
     if not isinstance(transcription, dict):
-        raise ConfigError(f"transcription must be an object or null, got {transcription!r}")
+        raise ValueError(f"transcription must be an object or null, got {transcription!r}")
     base.update({k: v for k, v in transcription.items() if k in base})
     if base["language"] is not None and not isinstance(base["language"], str):
-        raise ConfigError(f"transcription.language must be a BCP-47 tag, got {base['language']!r}")
+        raise ValueError(f"transcription.language must be a BCP-47 tag, got {base['language']!r}")
     _flag("transcription.identify_speakers", base["identify_speakers"])
     _number("transcription.confidence_threshold", base["confidence_threshold"], 0, 1)
     return base

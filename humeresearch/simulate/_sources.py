@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from humeresearch.errors import SimulationWarning
 from humeresearch.simulate import _media
-from humeresearch.simulate._errors import SimulationWarning
 from humeresearch.simulate._scores import digest, rng_for
 from humeresearch.simulate._text import synthetic_sentences
 from humeresearch.simulate._vad import segments

@@ -10,15 +10,17 @@ import json
 
 import numpy as np
 
-from humeresearch.simulate import _media, _vocab
+from humeresearch import vocabularies as voc
+from humeresearch.define import V0_STREAM_MODELS
+from humeresearch.errors import SimulationError
+from humeresearch.simulate import _media
 from humeresearch.simulate._blocks import f32, face_boxes, score_list
-from humeresearch.simulate._config import ConfigError, validate_model
+from humeresearch.simulate._config import validate_model
 from humeresearch.simulate._scores import Scorer, digest
 from humeresearch.simulate._sources import BURST_MAX, Media
 from humeresearch.simulate._text import passage, sentences, words
 from humeresearch.simulate._vad import segments
 
-STREAM_MODELS = ("face", "burst", "prosody", "language", "facemesh")
 FITS = {
     "face": ("image", "video"),
     "burst": ("audio", "video"),
@@ -37,89 +39,98 @@ _STREAM_DEFAULTS = {
 }  # fmt: skip
 
 
-class _Reject(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        self.code, self.message = code, message
-
-
 def _decode(message: dict) -> tuple[str, Media, object]:
     """Detected file type, a Media description and the decoded payload."""
     data = message["data"]
     if message.get("raw_text"):
         if not isinstance(data, str):
-            raise _Reject("E0101", "data must be a string when raw_text is true")
+            raise SimulationError("E0101", "data must be a string when raw_text is true")
         text, raw = data, data.encode("utf-8")
     else:
         if not isinstance(data, str):
-            raise _Reject("E0101", "data must be a base64 string")
+            raise SimulationError("E0101", "data must be a base64 string")
         try:
             raw = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
-            raise _Reject(
+            raise SimulationError(
                 "E0201", "data is not valid base64; send plain text with raw_text: true"
             ) from None
         text = None
     key = digest("v0-stream", hashlib.sha256(raw).digest())
     if text is None and raw.lstrip()[:1] == b"[":
-        try:
-            mesh = json.loads(raw)
-            arr = np.asarray(mesh, dtype=float)
-        except (ValueError, TypeError):
-            raise _Reject("E0200", "facemesh data is not a JSON array of landmarks") from None
-        if arr.ndim != 3 or arr.shape[1:] != (478, 3):
-            if arr.size:
-                raise _Reject(
-                    "E0200", f"facemesh data must have shape (faces, 478, 3), got {arr.shape}"
-                )
-        if arr.ndim == 3 and arr.shape[0] > MAX_FACEMESH_FACES:
-            raise _Reject(
-                "E0101",
-                f"facemesh data holds {arr.shape[0]} faces; the limit is {MAX_FACEMESH_FACES}",
-            )
-        return "facemesh", Media("payload", "image", key), (arr.shape[0] if arr.ndim == 3 else 0)
+        return "facemesh", Media("payload", "image", key), _facemesh_faces(raw)
     kind = "text" if text is not None else _media.sniff(raw)
     if kind == "text":
         text = text if text is not None else raw.decode("utf-8")
         if len(text) > MAX_TEXT:
-            raise _Reject("E0205", f"text has {len(text)} characters; the limit is {MAX_TEXT}")
+            raise SimulationError(
+                "E0205", f"text has {len(text)} characters; the limit is {MAX_TEXT}"
+            )
         return "text", Media("payload", "text", key, text=text, raw_text=True), text
     ftype = _media.KIND_FILE_TYPE.get(kind)
     if ftype is None or kind == "riff":
-        raise _Reject("E0200", "the media type of data is not recognised")
+        raise SimulationError("E0200", "the media type of data is not recognised")
     m = Media("payload", ftype, key)
     if ftype == "image":
-        try:
-            m.size = _media.image_size(raw, kind)
-        except ValueError as exc:
-            raise _Reject("E0200", f"image could not be decoded ({exc})") from None
-        if max(m.size) > MAX_IMAGE:
-            raise _Reject(
-                "E0200",
-                f"image is {m.size[0]}x{m.size[1]} px; the limit is {MAX_IMAGE}x{MAX_IMAGE}",
-            )
-        m.blank = _media.image_is_blank(raw, kind)
-        return "image", m, None
+        _image(m, raw, kind)
+    else:
+        _audio(m, raw, kind)
+    return ftype, m, None
+
+
+def _facemesh_faces(raw: bytes) -> int:
+    """The number of faces of facemesh landmarks (JSON, shape (faces, 478, 3))."""
+    try:
+        arr = np.asarray(json.loads(raw), dtype=float)
+    except (ValueError, TypeError):
+        raise SimulationError("E0200", "facemesh data is not a JSON array of landmarks") from None
+    if (arr.ndim != 3 or arr.shape[1:] != (478, 3)) and arr.size:
+        raise SimulationError(
+            "E0200", f"facemesh data must have shape (faces, 478, 3), got {arr.shape}"
+        )
+    if arr.ndim == 3 and arr.shape[0] > MAX_FACEMESH_FACES:
+        raise SimulationError(
+            "E0101",
+            f"facemesh data holds {arr.shape[0]} faces; the limit is {MAX_FACEMESH_FACES}",
+        )
+    return arr.shape[0] if arr.ndim == 3 else 0
+
+
+def _image(m: Media, raw: bytes, kind: str) -> None:
+    """Size and blankness of an image payload (refused over the size limit)."""
+    try:
+        m.size = _media.image_size(raw, kind)
+    except ValueError as exc:
+        raise SimulationError("E0200", f"image could not be decoded ({exc})") from None
+    if max(m.size) > MAX_IMAGE:
+        raise SimulationError(
+            "E0200", f"image is {m.size[0]}x{m.size[1]} px; the limit is {MAX_IMAGE}x{MAX_IMAGE}"
+        )
+    m.blank = _media.image_is_blank(raw, kind)
+
+
+def _audio(m: Media, raw: bytes, kind: str) -> None:
+    """Duration, speech and bursts of an audio or video payload (refused over 5000 ms)."""
     if kind == "wav":
         try:
             wav = _media.parse_wav(raw, lenient=True)
         except _media.WavError as exc:
-            raise _Reject("E0200", f"audio could not be decoded ({exc})") from None
+            raise SimulationError("E0200", f"audio could not be decoded ({exc})") from None
         m.duration = wav.duration
         segs = segments(wav.samples, wav.rate)
     else:
-        m.duration = len(raw) / (250_000 if ftype == "video" else 16_000)
+        m.duration = len(raw) / (250_000 if m.file_type == "video" else 16_000)
         segs = [(0.1, max(0.1, m.duration - 0.1))]
-    if ftype == "video" and m.duration * 1000 > MAX_AUDIO_MS:
-        raise _Reject(
+    if m.file_type == "video" and m.duration * 1000 > MAX_AUDIO_MS:
+        raise SimulationError(
             "E0204", "video payloads are limited to 5000 ms; send single frames as images"
         )
     if m.duration * 1000 > MAX_AUDIO_MS:
-        raise _Reject(
+        raise SimulationError(
             "E0203", f"audio is {m.duration * 1000:.0f} ms long; the limit is {MAX_AUDIO_MS} ms"
         )
     m.speech = [(round(b, 3), round(e, 3)) for b, e in segs]
     m.bursts = [s for s in m.speech if s[1] - s[0] < BURST_MAX]
-    return ftype, m, None
 
 
 def _warning(code: str, text: str) -> dict:
@@ -141,8 +152,8 @@ def _face(m: Media, cfg: dict, scorer: Scorer) -> dict:
     )
     if m.blank or not keep.any():
         return _warning("W0103", "No faces detected.")
-    e48 = _vocab.names("v0_emotions_48_csv_order")
-    facs, desc = _vocab.names("v0_facs_36"), _vocab.names("v0_face_descriptions_27")
+    e48 = voc.V0_EMOTIONS_CSV_ORDER
+    facs, desc = voc.V0_FACS, voc.V0_FACE_DESCRIPTIONS
     emo = scorer("face", e48, times).tolist()
     fs = scorer("face", facs, times, family="facs").tolist()
     ds = scorer("face", desc, times, family="description").tolist()
@@ -168,7 +179,7 @@ def _face(m: Media, cfg: dict, scorer: Scorer) -> dict:
 def _spans(model: str, spans: list, scorer: Scorer, code: str, text: str) -> dict:
     if not spans:
         return _warning(code, text)
-    e48 = _vocab.names("v0_emotions_48_csv_order")
+    e48 = voc.V0_EMOTIONS_CSV_ORDER
     emo = scorer(model, e48, np.array([(b + e) / 2 for b, e in spans])).tolist()
     return {
         "predictions": [
@@ -183,11 +194,11 @@ def _language(text: str, cfg: dict, scorer: Scorer) -> dict:
     segs = cut[cfg["granularity"]](text)
     if not segs:
         return _warning("W0105", "No text detected.")
-    names = _vocab.names("v0_language_emotions_53_csv_order")
+    names = voc.V0_LANGUAGE_EMOTIONS_CSV_ORDER
     t = np.array([b / 15.0 for b, _, _ in segs])
     emo = scorer("language", names, t).tolist()
     sent = scorer.sentiment("language", t).tolist()
-    tox_names = _vocab.names("v0_toxicity")
+    tox_names = voc.V0_TOXICITY
     tox = scorer("language", tox_names, t, family="toxicity").tolist()
     preds = []
     for i, (b, e, s) in enumerate(segs):
@@ -197,7 +208,7 @@ def _language(text: str, cfg: dict, scorer: Scorer) -> dict:
             "emotions": score_list(names, emo[i]),
         }
         if cfg["sentiment"] is not None:
-            item["sentiment"] = score_list(_vocab.names("v0_sentiment"), sent[i])
+            item["sentiment"] = score_list(voc.V0_SENTIMENT, sent[i])
         if cfg["toxicity"] is not None:
             item["toxicity"] = score_list(tox_names, tox[i])
         preds.append(item)
@@ -206,23 +217,23 @@ def _language(text: str, cfg: dict, scorer: Scorer) -> dict:
 
 def _config(models: object) -> dict:
     if not isinstance(models, dict) or not models:
-        raise _Reject("E0101", "models must be a non-empty object naming the models to run")
+        raise SimulationError("E0101", "models must be a non-empty object naming the models to run")
     out = {}
     for name, given in models.items():
-        if name not in STREAM_MODELS:
-            raise _Reject(
+        if name not in V0_STREAM_MODELS:
+            raise SimulationError(
                 "E0101",
-                f"model {name!r} is not available for streaming; choose from {list(STREAM_MODELS)}",
+                f"model {name!r} is not available for streaming; choose from {list(V0_STREAM_MODELS)}",
             )
         if given is not None and not isinstance(given, dict):
-            raise _Reject("E0101", f"models.{name} must be an object")
+            raise SimulationError("E0101", f"models.{name} must be an object")
         cfg = copy.deepcopy(_STREAM_DEFAULTS.get(name, {}))
         cfg.update({k: v for k, v in (given or {}).items() if k in cfg})
         try:
             if name in _STREAM_DEFAULTS:  # burst, prosody and facemesh take no options
                 validate_model(name, cfg, stream=True)
-        except ConfigError as exc:
-            raise _Reject("E0101", str(exc)) from None
+        except ValueError as exc:
+            raise SimulationError("E0101", str(exc)) from None
         out[name] = cfg
     return out
 
@@ -279,37 +290,36 @@ def v0_stream_reply(message: dict | str | bytes, *, seed: int = 0) -> dict:
         if message.get("data") is None:
             if message.get("job_details") or message.get("reset_stream"):
                 return reply
-            raise _Reject("E0101", "the payload has no data")
+            raise SimulationError("E0101", "the payload has no data")
         config = _config(message.get("models"))
         ftype, m, extra = _decode(message)
         for name in config:
             if ftype not in FITS[name]:
-                raise _Reject(
+                raise SimulationError(
                     "E0102",
                     f"model {name!r} is not compatible with the detected file type {ftype!r}",
                 )
-    except _Reject as exc:
+    except SimulationError as exc:
         return {"error": exc.message, "code": exc.code, **reply}
     scorer = Scorer(digest(m.key, seed))
     for name, cfg in config.items():
-        if name == "face":
-            reply["face"] = _face(m, cfg, scorer)
-        elif name == "burst":
-            reply["burst"] = _spans("burst", m.bursts, scorer, "W0101", "No vocal bursts detected.")
-        elif name == "prosody":
-            reply["prosody"] = _spans("prosody", m.speech, scorer, "W0104", "No speech detected.")
-        elif name == "language":
-            reply["language"] = _language(m.text or "", cfg, scorer)
-        else:
-            faces = int(extra or 0)
-            if not faces:
-                reply["facemesh"] = _warning("W0102", "No facemeshes detected.")
-            else:
-                emo = scorer(
-                    "facemesh", _vocab.names("v0_emotions_48_csv_order"), np.arange(faces) * 1.0
-                )
-                names = _vocab.names("v0_emotions_48_csv_order")
-                reply["facemesh"] = {
-                    "predictions": [{"emotions": score_list(names, r)} for r in emo.tolist()]
-                }
+        reply[name] = _model_reply(name, cfg, m, extra, scorer)
     return reply
+
+
+def _model_reply(name: str, cfg: dict, m: Media, extra: object, scorer: Scorer) -> dict:
+    """The reply of one model: its predictions, or the warning that it found nothing."""
+    if name == "face":
+        return _face(m, cfg, scorer)
+    if name == "burst":
+        return _spans("burst", m.bursts, scorer, "W0101", "No vocal bursts detected.")
+    if name == "prosody":
+        return _spans("prosody", m.speech, scorer, "W0104", "No speech detected.")
+    if name == "language":
+        return _language(m.text or "", cfg, scorer)
+    faces = int(extra or 0)  # facemesh
+    if not faces:
+        return _warning("W0102", "No facemeshes detected.")
+    names = voc.V0_EMOTIONS_CSV_ORDER
+    emo = scorer("facemesh", names, np.arange(faces) * 1.0)
+    return {"predictions": [{"emotions": score_list(names, r)} for r in emo.tolist()]}

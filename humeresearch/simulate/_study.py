@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humeresearch.simulate import _vocab
+from humeresearch import vocabularies as voc
+from humeresearch.define import V0_MODELS, V0Model
 from humeresearch.simulate._blocks import file_prediction
-from humeresearch.simulate._config import MODELS, transcription_config, v0_default_models
+from humeresearch.simulate._config import transcription_config, v0_default_models
 from humeresearch.simulate._scores import Scorer, digest, rng_for
 from humeresearch.simulate._sources import Media, simulated_timeline
 
@@ -41,18 +42,18 @@ class Effect:
     name: str
     condition: str
     shift: float
-    model: str | None = None
+    model: V0Model | None = None
 
 
 def _families(model: str) -> dict[str, tuple[str, ...]]:
     if model in ("language", "ner"):
-        return {"emotion": _vocab.emotions53()}
+        return {"emotion": voc.V0_LANGUAGE_EMOTIONS}
     if model == "burst":
         return {
-            "emotion": _vocab.emotions48(),
-            "description": _vocab.names("v0_burst_descriptions_67"),
+            "emotion": voc.V0_EMOTIONS,
+            "description": voc.V0_BURST_DESCRIPTIONS,
         }
-    return {"emotion": _vocab.emotions48()}
+    return {"emotion": voc.V0_EMOTIONS}
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +94,8 @@ class Study:
 
         Examples
         --------
-        >>> s = study(4, effects=[Effect("Joy", "treatment", 0.1, model="face")], duration=5)
+        >>> s = study(participants=4, effects=[Effect("Joy", "treatment", 0.1, model="face")],
+        ...           duration=5)
         >>> s.truth()[["model", "name", "shift"]].values.tolist()
         [['face', 'Joy', 0.1]]
         """
@@ -133,8 +135,8 @@ def _validate(participants, conditions, recordings, duration, models, effects) -
     if not duration > 0:
         raise ValueError(f"duration must be positive (seconds), got {duration!r}")
     for m in models:
-        if m not in MODELS:
-            raise ValueError(f"unknown model {m!r} in models; choose from {list(MODELS)}")
+        if m not in V0_MODELS:
+            raise ValueError(f"unknown model {m!r} in models; choose from {list(V0_MODELS)}")
     for i, eff in enumerate(effects):
         if not isinstance(eff, Effect):
             raise TypeError(f"effects[{i}] must be an Effect, got {type(eff).__name__}")
@@ -154,12 +156,12 @@ def _validate(participants, conditions, recordings, duration, models, effects) -
 
 
 def study(
+    *,
     participants: int = 16,
     conditions: Sequence[str] = ("control", "treatment"),
     recordings: int = 1,
-    *,
     duration: float = 30.0,
-    models: Sequence[str] = ("face", "prosody", "language", "burst"),
+    models: Sequence[V0Model] = ("face", "prosody", "language", "burst"),
     effects: Sequence[Effect] = (),
     seed: int = 0,
 ) -> Study:
@@ -204,6 +206,32 @@ def study(
     models = tuple(models)
     effects = tuple(effects)
     _validate(participants, conditions, recordings, duration, models, effects)
+    config = _config(models)
+    trans = transcription_config({"language": "en"})
+    names = sorted({n.lower() for m in models for fam in _families(m).values() for n in fam})
+    rows, preds = [], []
+    width = max(2, len(str(participants)))
+    for p in range(1, participants + 1):
+        pid = f"p{p:0{width}d}"
+        prng = rng_for("study-participant", seed, pid)
+        offsets = dict(zip(names, prng.normal(0.0, 0.35, len(names)).tolist()))
+        for cond in conditions:
+            shifts = _shifts(effects, cond, models)
+            for r in range(1, recordings + 1):
+                name = f"{pid}_{cond}_{r}.mp4"
+                key = digest("study", seed, pid, cond, r)
+                scorer = Scorer(key, offsets=offsets, shifts=shifts)
+                preds.append(_recording(name, key, float(duration), config, trans, scorer))
+                rows.append((pid, cond, r, name))
+    design = pd.DataFrame(rows, columns=["participant", "condition", "recording", "source"])
+    design = design.astype(
+        {"participant": "string", "condition": "string", "recording": "int64", "source": "string"}
+    )
+    return Study(design, effects, preds, models, seed)
+
+
+def _config(models: tuple[str, ...]) -> dict:
+    """The model configuration of every study recording."""
     config = v0_default_models({m: {} for m in models})
     if "face" in config:
         config["face"]["identify_faces"] = True
@@ -211,48 +239,41 @@ def study(
         config["prosody"]["identify_speakers"] = True
     if "language" in config:
         config["language"].update(granularity="sentence", sentiment={})
-    trans = transcription_config({"language": "en"})
-    names = {n.lower() for m in models for fam in _families(m).values() for n in fam}
-    names = sorted(names)
-    rows, preds = [], []
-    width = len(str(participants))
-    for p in range(1, participants + 1):
-        pid = f"p{p:0{max(2, width)}d}"
-        prng = rng_for("study-participant", seed, pid)
-        offsets = dict(zip(names, prng.normal(0.0, 0.35, len(names)).tolist()))
-        for cond in conditions:
-            shifts = {}
-            for eff in effects:
-                if eff.condition == cond:
-                    for m in models:
-                        if eff.model in (None, m):
-                            shifts[(m, eff.name)] = shifts.get((m, eff.name), 0.0) + float(
-                                eff.shift
-                            )
-            for r in range(1, recordings + 1):
-                name = f"{pid}_{cond}_{r}.mp4"
-                key = digest("study", seed, pid, cond, r)
-                media = Media(name, "video", key, duration=float(duration))
-                rng = rng_for(key, "timeline")
-                media.speech, _ = simulated_timeline(rng, media.duration)
-                n_calls = int(rng.integers(2, 5)) if duration >= 3 else 0
-                starts = np.sort(rng.uniform(0.0, max(0.0, duration - 1.0), n_calls))
-                media.bursts = [
-                    (round(float(b), 3), round(float(min(duration, b + rng.uniform(0.3, 0.9))), 3))
-                    for b in starts
-                ]
-                scorer = Scorer(key, offsets=offsets, shifts=shifts)
-                pred = file_prediction(media, config, trans, scorer)
-                source = {
-                    "type": "file",
-                    "filename": name,
-                    "content_type": None,
-                    "md5sum": hashlib.md5(key).hexdigest(),
-                }
-                preds.append({"source": source, "results": {"predictions": [pred], "errors": []}})
-                rows.append((pid, cond, r, name))
-    design = pd.DataFrame(rows, columns=["participant", "condition", "recording", "source"])
-    design = design.astype(
-        {"participant": "string", "condition": "string", "recording": "int64", "source": "string"}
-    )
-    return Study(design, effects, preds, models, seed)
+    return config
+
+
+def _shifts(
+    effects: tuple[Effect, ...], condition: str, models: tuple[str, ...]
+) -> dict[tuple[str, str], float]:
+    """``{(model, name): shift}`` of the effects planted in ``condition``."""
+    shifts: dict[tuple[str, str], float] = {}
+    for eff in effects:
+        if eff.condition != condition:
+            continue
+        for m in models:
+            if eff.model in (None, m):
+                shifts[(m, eff.name)] = shifts.get((m, eff.name), 0.0) + float(eff.shift)
+    return shifts
+
+
+def _recording(
+    name: str, key: bytes, duration: float, config: dict, trans: dict | None, scorer: Scorer
+) -> dict:
+    """The predictions entry of one recording: a simulated video with speech and bursts."""
+    media = Media(name, "video", key, duration=duration)
+    rng = rng_for(key, "timeline")
+    media.speech, _ = simulated_timeline(rng, media.duration)
+    n_calls = int(rng.integers(2, 5)) if duration >= 3 else 0
+    starts = np.sort(rng.uniform(0.0, max(0.0, duration - 1.0), n_calls))
+    media.bursts = [
+        (round(float(b), 3), round(float(min(duration, b + rng.uniform(0.3, 0.9))), 3))
+        for b in starts
+    ]
+    pred = file_prediction(media, config, trans, scorer)
+    source = {
+        "type": "file",
+        "filename": name,
+        "content_type": None,
+        "md5sum": hashlib.md5(key).hexdigest(),
+    }
+    return {"source": source, "results": {"predictions": [pred], "errors": []}}

@@ -27,8 +27,8 @@ def source_json(source: Source) -> dict:
 
 def v0_predictions(
     sources: Sequence[Source],
-    models: dict | None = None,
     *,
+    models: dict | None = None,
     transcription: dict | bool | None = None,
     seed: int = 0,
 ) -> list[dict]:

@@ -6,8 +6,9 @@ import hashlib
 
 import numpy as np
 
-from humeresearch.simulate import _media, _vocab
-from humeresearch.simulate._errors import SimulationError
+from humeresearch import vocabularies as voc
+from humeresearch.errors import SimulationError
+from humeresearch.simulate import _media
 from humeresearch.simulate._scores import Scorer, digest, rng_for
 from humeresearch.simulate._vad import Vad
 
@@ -17,11 +18,11 @@ WINDOW_MS = 10_000
 ENDED_GAP_MS = 1_000
 # names the simulator emits: the documented ones plus a few deliberately unlisted ones, so that
 # parsers meet names outside every known list (v1 vocabularies are open-ended)
-AUDIO_EXPRESSIONS = _vocab.names("v1_audio_expressions_seen") + (
+AUDIO_EXPRESSIONS = voc.V1_AUDIO_EXPRESSIONS_SEEN + (
     "aesthetic appreciation", "surprise (positive)", "calmness", "concentration",
     "determination", "tiredness", "excitement", "contentment",
 )  # fmt: skip
-VOICE_ATTRIBUTES = _vocab.names("v1_audio_voice_attributes_seen") + (
+VOICE_ATTRIBUTES = voc.V1_AUDIO_VOICE_ATTRIBUTES_SEEN + (
     "breathy", "low-pitched", "loud", "soft", "warm",
 )  # fmt: skip
 VOICE_CUTOFF = 0.725

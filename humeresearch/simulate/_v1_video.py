@@ -10,9 +10,10 @@ from numbers import Real
 
 import numpy as np
 
-from humeresearch.simulate import _media, _vocab
+from humeresearch import vocabularies as voc
+from humeresearch.errors import SimulationError
+from humeresearch.simulate import _media
 from humeresearch.simulate._blocks import face_boxes
-from humeresearch.simulate._errors import SimulationError
 from humeresearch.simulate._scores import Scorer, digest, rng_for
 from humeresearch.simulate._sources import Media
 from humeresearch.simulate._v1_audio import sparse
@@ -21,10 +22,10 @@ MAX_IMAGE_BYTES = 2_000_000
 MAX_PIXELS = 8_294_400
 MAX_REMEMBERED = 32
 CUTOFF = 0.1
-VIDEO_EXPRESSIONS = _vocab.names("v1_video_expressions_seen") + (
+VIDEO_EXPRESSIONS = voc.V1_VIDEO_EXPRESSIONS_SEEN + (
     "calmness", "boredom", "confusion", "tiredness", "doubt", "awkwardness",
 )  # fmt: skip
-VIDEO_DESCRIPTIONS = _vocab.names("v1_video_descriptions_seen") + ("frown", "squint", "eyes closed")
+VIDEO_DESCRIPTIONS = voc.V1_VIDEO_DESCRIPTIONS_SEEN + ("frown", "squint", "eyes closed")
 _STATE_KEY = b"humeresearch-simulated-face-state"
 
 
@@ -98,7 +99,7 @@ class VideoSession:
 
     # measuring --------------------------------------------------------------------------------
 
-    def measure(self, jpeg: bytes, size: tuple[int, int]) -> list[dict]:
+    def measure(self, jpeg: bytes, *, size: tuple[int, int]) -> list[dict]:
         """Faces of one checked JPEG of ``size`` (width, height)."""
         index = self.frames
         self.frames += 1
@@ -198,7 +199,7 @@ def v1_video(
     >>> v1_video([b"not a jpeg"])
     Traceback (most recent call last):
     ...
-    humeresearch.simulate._errors.SimulationError: unsupported_media_type: image 0 is not a JPEG image
+    humeresearch.errors.SimulationError: unsupported_media_type: image 0 is not a JPEG image
     """
     _check_config(threshold, min_size)
     if not images:
@@ -208,7 +209,8 @@ def v1_video(
     if face_state is not None:
         session.restore(face_state)
     measurements = [
-        {"frame_id": i, "faces": session.measure(img, sizes[i])} for i, img in enumerate(images)
+        {"frame_id": i, "faces": session.measure(img, size=sizes[i])}
+        for i, img in enumerate(images)
     ]
     out: dict = {"received": {"frames": len(images)}, "measurements": measurements}
     if return_face_state:
@@ -227,9 +229,9 @@ def v1_video_frame(jpeg: bytes, *, session: VideoSession) -> dict:
     >>> v1_video_frame(b"", session=VideoSession())
     Traceback (most recent call last):
     ...
-    humeresearch.simulate._errors.SimulationError: invalid_image_frame: frame is not a JPEG image
+    humeresearch.errors.SimulationError: invalid_image_frame: frame is not a JPEG image
     """
     size = _check_jpeg(jpeg, "frame", realtime=True)
     frame_id = session.frames
-    faces = session.measure(jpeg, size)
+    faces = session.measure(jpeg, size=size)
     return {"type": "measurement.result", "frame_id": frame_id, "faces": faces}

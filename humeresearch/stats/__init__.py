@@ -1,7 +1,10 @@
 """Statistics for papers: per-expression comparisons, mixed models, agreement, clusters.
 
-All functions take long data plus column names and return one tidy DataFrame whose
-columns are documented in each function's docstring.
+All functions take a long table (or a :class:`~humeresearch.Measurements`) plus column
+names and return one tidy DataFrame whose columns are documented in each function's
+docstring. ``by=None`` always means one result per expression (the columns of
+:data:`humeresearch.define.EXPRESSION_KEYS` the data has); ``by=()`` one for the whole
+table.
 
 * :func:`compare`: two-condition tests per expression (Welch / paired t,
   Mann-Whitney / Wilcoxon, permutation), effect sizes with CIs, corrected p-values;
@@ -15,16 +18,14 @@ columns are documented in each function's docstring.
 
 from __future__ import annotations
 
+from humeresearch.errors import StatsWarning
 from humeresearch.stats._agreement import agreement
 from humeresearch.stats._cluster import cluster_test
-from humeresearch.stats._common import DEFAULT_BY, StatsWarning
 from humeresearch.stats._compare import compare
-from humeresearch.stats._correct import METHODS, correct
+from humeresearch.stats._correct import correct
 from humeresearch.stats._mixed import mixed
 
 __all__ = [
-    "DEFAULT_BY",
-    "METHODS",
     "StatsWarning",
     "agreement",
     "cluster_test",

@@ -6,27 +6,25 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from humeresearch import define
+from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch.define import AgreementMethod, Correction
+from humeresearch.stats import _coefficients
 from humeresearch.stats._common import (
     check_confidence,
-    check_frame,
-    check_option,
-    fisher_ci,
     join_notes,
     key_frame,
-    require_columns,
     require_numeric,
-    t_pvalue,
+    resolve_by,
     warn_notes,
 )
-from humeresearch.stats._correct import METHODS as CORRECTIONS
 from humeresearch.stats._correct import correct_frame
 
 _FUNC = "agreement"
-#: default ``by`` of :func:`agreement`: the model usually differs between ``a`` and ``b``.
-AGREEMENT_BY: tuple[str, ...] = ("family", "name")
-AGREEMENT_METHODS = ("pearson", "spearman", "icc", "icc2", "icc3", "rmcorr")
+#: default ``by`` of :func:`agreement` (the columns both tables have): the expression
+#: without ``model``, which usually differs between ``a`` and ``b``.
+AGREEMENT_BY: tuple[str, ...] = tuple(c for c in define.EXPRESSION_KEYS if c != "model")
 _LABELS = {
     "pearson": "pearson",
     "spearman": "spearman",
@@ -38,15 +36,15 @@ _LABELS = {
 
 
 def agreement(
-    a: pd.DataFrame,
-    b: pd.DataFrame,
-    on: str | Sequence[str] | None = None,
-    by: str | Sequence[str] | None = AGREEMENT_BY,
-    method: str = "pearson",
-    dv: str = "score",
-    subject: str | None = None,
-    correction: str = "fdr_bh",
+    a: TableLike,
+    b: TableLike,
     *,
+    on: str | Sequence[str] | None = None,
+    by: str | Sequence[str] | None = None,
+    method: AgreementMethod = "pearson",
+    value: str = "score",
+    subject: str | None = None,
+    correction: Correction = "fdr_bh",
     confidence: float = 0.95,
     correct_within: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -59,16 +57,21 @@ def agreement(
 
     Parameters
     ----------
-    a, b : DataFrame
-        Long tables with the ``by``, ``on`` and ``dv`` columns; each (by, on) key
-        must occur at most once per table.
+    a, b : DataFrame or Measurements
+        Long tables with the ``by``, ``on`` and ``value`` columns; each (by, on) key
+        must occur at most once per table. A :class:`~humeresearch.Measurements` is
+        taken as its long table.
     on : str or sequence of str, optional
         Keys that pair a row of ``a`` with a row of ``b``. Default: every column the
-        two tables share except ``by``, ``dv`` and ``model``.
-    by : str or sequence of str or None, default ("family", "name")
-        One coefficient per group (``model`` is left out because it usually
-        differs between ``a`` and ``b``). With the default, columns missing from
-        either table are skipped.
+        two tables share except ``by``, ``value`` and ``model``.
+    by : str or sequence of str, optional
+        One coefficient per group of these columns. ``None`` (default): one per
+        expression, i.e. the columns of ``("family", "name")`` that both tables have
+        (:data:`humeresearch.define.EXPRESSION_KEYS` without ``model``, which usually
+        differs between ``a`` and ``b``). Explicitly named columns must exist in both
+        tables. ``()``: one coefficient for the whole tables. A table with several
+        statistics in a ``stat`` column (:func:`humeresearch.summarize` output) must
+        be grouped by ``stat`` too.
     method : {"pearson", "spearman", "icc", "icc2", "icc3", "rmcorr"}, default "pearson"
         * ``"pearson"``: Pearson's r, t test, Fisher-z CI (SE ``1/sqrt(n-3)``);
         * ``"spearman"``: Spearman's rho (Pearson of average ranks), t test, Fisher-z
@@ -81,7 +84,7 @@ def agreement(
           common within-subject association; needs ``subject``. t test with
           ``N - k - 1`` df (k subjects) and Fisher-z CI with SE ``1/sqrt(df - 1)``
           (as the R package rmcorr >= 0.5).
-    dv : str, default "score"
+    value : str, default "score"
         Numeric column holding the measurement in both tables.
     subject : str, optional
         Subject column (both tables), required by ``"rmcorr"``; it is added to ``on``.
@@ -147,18 +150,58 @@ def agreement(
     0  Calmness  ICC(2,1)  30
     1       Joy  ICC(2,1)  30
     """
-    check_frame(a, _FUNC, "a")
-    check_frame(b, _FUNC, "b")
-    check_option(method, "method", AGREEMENT_METHODS, _FUNC)
-    check_option(correction, "correction", CORRECTIONS, _FUNC)
+    a = as_frame(a, func=_FUNC, name="a")
+    b = as_frame(b, func=_FUNC, name="b")
+    check_option(method, define.AGREEMENT_METHODS, name="method", func=_FUNC)
+    check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
     check_confidence(confidence, _FUNC)
-    by_cols = _resolve_by(a, b, by)
+    by_cols = resolve_by([(a, "a"), (b, "b")], by, func=_FUNC, default=AGREEMENT_BY)
     for frame, name in ((a, "a"), (b, "b")):
-        require_columns(frame, [dv], _FUNC, name)
-        require_numeric(frame, dv, _FUNC, name)
+        require_columns(frame, [value], func=_FUNC, name=name)
+        require_numeric(frame, value, _FUNC, name)
     if method == "rmcorr" and subject is None:
         raise ValueError(f"{_FUNC}: method='rmcorr' needs subject=")
-    keys = _resolve_on(a, b, on, by_cols, dv, subject)
+    keys = _resolve_on(a, b, on, by_cols, value, subject)
+    merged = _pair(a, b, keys, value)
+    matched = _sizes(merged, by_cols)
+    merged = merged[merged["_x"].notna() & merged["_y"].notna()]
+    g, index, out = _group_codes(merged, by_cols)
+    coef, n, n_subjects = _estimate(merged, g, len(out), method, subject, confidence)
+    out["method"] = _LABELS[method]
+    out["n"] = n.astype(np.int64)
+    out["n_subjects"] = n_subjects.astype(np.int64)
+    matched_n = _align(matched, index, by_cols)
+    out["n_only_a"] = (_align(_sizes(a, by_cols), index, by_cols) - matched_n).astype(np.int64)
+    out["n_only_b"] = (_align(_sizes(b, by_cols), index, by_cols) - matched_n).astype(np.int64)
+    out = _fill(out, coef, method)
+    out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
+    out["correction"] = correction
+    out = out[[*by_cols, *_COLUMNS]]
+    warn_notes(out["note"], _FUNC, len(out))
+    return out
+
+
+_COLUMNS = [
+    "method",
+    "n",
+    "n_subjects",
+    "n_only_a",
+    "n_only_b",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "statistic",
+    "df",
+    "df2",
+    "p",
+    "p_adj",
+    "correction",
+    "note",
+]
+
+
+def _pair(a: pd.DataFrame, b: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """Rows of ``a`` and ``b`` paired on ``keys``: the key columns, ``_x`` and ``_y``."""
     for frame, name in ((a, "a"), (b, "b")):
         dup = frame.duplicated(keys)
         if dup.any():
@@ -167,78 +210,68 @@ def agreement(
                 f"{_FUNC}: {name} has several rows for the key {first}; pass on= with the "
                 "columns that identify one measurement, or aggregate first"
             )
-    left = a[keys + [dv]].rename(columns={dv: "_x"})
-    right = b[keys + [dv]].rename(columns={dv: "_y"})
+    left = a[keys + [value]].rename(columns={value: "_x"})
+    right = b[keys + [value]].rename(columns={value: "_y"})
     merged = left.merge(right, on=keys, how="inner", sort=False)
     if merged.empty and len(a) and len(b):
         raise ValueError(
             f"{_FUNC}: no row of a has a partner in b on the keys {keys}; pass on= with the "
             "columns that identify the same measurement in both tables"
         )
-    n_a = _sizes(a, by_cols)
-    n_b = _sizes(b, by_cols)
-    matched = _sizes(merged, by_cols)
-    merged = merged[merged["_x"].notna() & merged["_y"].notna()]
-    if by_cols:
-        gb = merged.groupby(by_cols, observed=True, sort=True)
-        g = gb.ngroup().to_numpy()
-        index = gb.size().index
-        out = key_frame(index, by_cols)
-    else:
-        g = np.zeros(len(merged), dtype=np.int64)
-        index = pd.Index([0])
-        out = pd.DataFrame(index=range(1))
+    return merged
+
+
+def _group_codes(
+    merged: pd.DataFrame, by_cols: list[str]
+) -> tuple[np.ndarray, pd.Index, pd.DataFrame]:
+    """Group code of every pair, the groups' index and the result's ``by`` columns."""
+    if not by_cols:
+        return np.zeros(len(merged), dtype=np.int64), pd.Index([0]), pd.DataFrame(index=range(1))
+    gb = merged.groupby(by_cols, observed=True, sort=True)
+    index = gb.size().index
+    return gb.ngroup().to_numpy(), index, key_frame(index, by_cols)
+
+
+def _estimate(
+    merged: pd.DataFrame,
+    g: np.ndarray,
+    k: int,
+    method: str,
+    subject: str | None,
+    confidence: float,
+) -> tuple[_coefficients.Coefficients, np.ndarray, np.ndarray]:
+    """The coefficients of every group, its pairs and (``rmcorr``) its subjects."""
     x = merged["_x"].to_numpy(dtype=float)
     y = merged["_y"].to_numpy(dtype=float)
-    k = len(out)
     n = np.bincount(g, minlength=k).astype(float)
     n_subjects = np.zeros(k, dtype=np.int64)
     if method in ("pearson", "spearman"):
         if method == "spearman":
             x = pd.Series(x).groupby(g).rank().to_numpy()
             y = pd.Series(y).groupby(g).rank().to_numpy()
-        est, lo, hi, stat, df, df2, p, bad, few = _correlation(x, y, g, k, n, method, confidence)
+        coef = _coefficients.correlation(x, y, g, k, n, method, confidence)
     elif method == "rmcorr":
         s = pd.factorize(merged[subject])[0]
         pair = pd.MultiIndex.from_arrays([g, s]).factorize()[0]
         n_subjects = np.bincount(g[np.unique(pair, return_index=True)[1]], minlength=k)
-        est, lo, hi, stat, df, df2, p, bad, few = _rmcorr(
-            x, y, g, pair, k, n, n_subjects, confidence
-        )
+        coef = _coefficients.rmcorr(x, y, g, pair, k, n, n_subjects, confidence)
     else:
-        est, lo, hi, stat, df, df2, p, bad, few = _icc(x, y, g, k, n, method, confidence)
-    out["method"] = _LABELS[method]
-    out["n"] = n.astype(np.int64)
-    out["n_subjects"] = n_subjects.astype(np.int64)
-    out["n_only_a"] = (_align(n_a, index, by_cols) - _align(matched, index, by_cols)).astype(
-        np.int64
-    )
-    out["n_only_b"] = (_align(n_b, index, by_cols) - _align(matched, index, by_cols)).astype(
-        np.int64
-    )
-    for name, values in (("estimate", est), ("ci_low", lo), ("ci_high", hi), ("statistic", stat)):
-        out[name] = np.where(bad | few, np.nan, values)
-    out["df"] = np.where(few, np.nan, df)
-    out["df2"] = np.where(few, np.nan, df2)
-    out["p"] = np.where(bad | few, np.nan, p)
-    out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
-    out["correction"] = correction
+        coef = _coefficients.icc(x, y, g, k, n, method, confidence)
+    return coef, n, n_subjects
+
+
+def _fill(out: pd.DataFrame, coef: _coefficients.Coefficients, method: str) -> pd.DataFrame:
+    """The coefficient columns of the result, NaN (with a note) where undefined."""
+    bad, few = coef.bad, coef.few
+    for name in ("estimate", "ci_low", "ci_high", "statistic"):
+        out[name] = np.where(bad | few, np.nan, getattr(coef, name))
+    out["df"] = np.where(few, np.nan, coef.df)
+    out["df2"] = np.where(few, np.nan, coef.df2)
+    out["p"] = np.where(bad | few, np.nan, coef.p)
     few_text = "too few pairs per subject" if method == "rmcorr" else "fewer than 3 pairs"
     notes = join_notes((few, few_text), (bad & ~few, "zero variance"))
     out["note"] = pd.array(notes.astype(str), dtype="str")
-    warn_notes(out["note"], _FUNC, len(out))
     return out
-
-
-def _resolve_by(a: pd.DataFrame, b: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if by is AGREEMENT_BY:
-        return [c for c in AGREEMENT_BY if c in a.columns and c in b.columns]
-    cols = [by] if isinstance(by, str) else list(by)
-    require_columns(a, cols, _FUNC, "a")
-    require_columns(b, cols, _FUNC, "b")
-    return cols
 
 
 def _resolve_on(
@@ -246,23 +279,23 @@ def _resolve_on(
     b: pd.DataFrame,
     on: str | Sequence[str] | None,
     by_cols: list[str],
-    dv: str,
+    value: str,
     subject: str | None,
 ) -> list[str]:
     if on is None:
-        keys = [c for c in a.columns if c in b.columns and c not in {*by_cols, dv, "model"}]
+        keys = [c for c in a.columns if c in b.columns and c not in {*by_cols, value, "model"}]
     else:
         keys = [on] if isinstance(on, str) else list(on)
-        require_columns(a, keys, _FUNC, "a")
-        require_columns(b, keys, _FUNC, "b")
+        require_columns(a, keys, func=_FUNC, name="a")
+        require_columns(b, keys, func=_FUNC, name="b")
     if subject is not None:
-        require_columns(a, [subject], _FUNC, "a")
-        require_columns(b, [subject], _FUNC, "b")
+        require_columns(a, [subject], func=_FUNC, name="a")
+        require_columns(b, [subject], func=_FUNC, name="b")
         if subject not in keys:
             keys.append(subject)
     keys = [c for c in keys if c not in by_cols]
-    if dv in keys:
-        raise ValueError(f"{_FUNC}: dv {dv!r} cannot be a pairing key")
+    if value in keys:
+        raise ValueError(f"{_FUNC}: value {value!r} cannot be a pairing key")
     if not keys:
         raise ValueError(f"{_FUNC}: a and b share no key column to pair rows on; pass on=")
     return [*by_cols, *keys]
@@ -284,88 +317,3 @@ def _align(sizes: pd.Series, index: pd.Index, by_cols: list[str]) -> np.ndarray:
         idx = pd.MultiIndex.from_tuples(list(index))
         s = pd.Series(sizes.to_numpy(), index=pd.MultiIndex.from_tuples(list(sizes.index)))
     return s.reindex(idx).fillna(0).to_numpy()
-
-
-def _centred_sums(x, y, codes, k):  # type: ignore[no-untyped-def]
-    """Per-code sums of squares and cross-products around the code means."""
-    cnt = np.bincount(codes, minlength=k).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mx = np.bincount(codes, weights=x, minlength=k) / cnt
-        my = np.bincount(codes, weights=y, minlength=k) / cnt
-    dx, dy = x - mx[codes], y - my[codes]
-    return dx, dy
-
-
-def _correlation(x, y, g, k, n, method, confidence):  # type: ignore[no-untyped-def]
-    dx, dy = _centred_sums(x, y, g, k)
-    sxx = np.bincount(g, weights=dx * dx, minlength=k)
-    syy = np.bincount(g, weights=dy * dy, minlength=k)
-    sxy = np.bincount(g, weights=dx * dy, minlength=k)
-    few = n < 3
-    bad = ~((sxx > 0) & (syy > 0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
-        df = n - 2
-        t = r * np.sqrt(df / ((1 - r) * (1 + r)))
-        se = np.sqrt((1.06 if method == "spearman" else 1.0) / (n - 3))
-    lo, hi = fisher_ci(r, se, confidence)
-    p = t_pvalue(t, df, "two-sided")
-    return r, lo, hi, t, df, np.full(k, np.nan), p, bad, few
-
-
-def _rmcorr(x, y, g, pair, k, n, n_subjects, confidence):  # type: ignore[no-untyped-def]
-    dx, dy = _centred_sums(x, y, pair, pair.max() + 1 if len(pair) else 0)
-    sxx = np.bincount(g, weights=dx * dx, minlength=k)
-    syy = np.bincount(g, weights=dy * dy, minlength=k)
-    sxy = np.bincount(g, weights=dx * dy, minlength=k)
-    df = n - n_subjects - 1
-    few = df < 2
-    bad = ~((sxx > 0) & (syy > 0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
-        t = r * np.sqrt(df / ((1 - r) * (1 + r)))
-        se = 1 / np.sqrt(df - 1)
-    lo, hi = fisher_ci(r, se, confidence)
-    p = t_pvalue(t, df, "two-sided")
-    return r, lo, hi, t, df.astype(float), np.full(k, np.nan), p, bad, few
-
-
-def _icc(x, y, g, k, n, method, confidence):  # type: ignore[no-untyped-def]
-    """ICC(2,1) or ICC(3,1) of two raters from the two-way ANOVA mean squares."""
-    raters = 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mx = np.bincount(g, weights=x, minlength=k) / n
-        my = np.bincount(g, weights=y, minlength=k) / n
-        grand = (mx + my) / 2
-        row = (x + y) / 2 - grand[g]
-        ssr = raters * np.bincount(g, weights=row * row, minlength=k)
-        ssc = n * ((mx - grand) ** 2 + (my - grand) ** 2)
-        ex, ey = x - grand[g], y - grand[g]
-        sst = np.bincount(g, weights=ex * ex + ey * ey, minlength=k)
-        df1 = n - 1
-        df2 = (n - 1) * (raters - 1)
-        msr, msc, mse = ssr / df1, ssc / (raters - 1), np.maximum(sst - ssr - ssc, 0.0) / df2
-        f = msr / mse
-        q = 1 - (1 - confidence) / 2
-        if method == "icc3":
-            icc = (msr - mse) / (msr + (raters - 1) * mse)
-            fl = f / stats.f.ppf(q, df1, df2)
-            fu = f * stats.f.ppf(q, df2, df1)
-            lo = (fl - 1) / (fl + raters - 1)
-            hi = (fu - 1) / (fu + raters - 1)
-        else:
-            icc = (msr - mse) / (msr + (raters - 1) * mse + raters * (msc - mse) / n)
-            aa = raters * icc / (n * (1 - icc))
-            bb = 1 + raters * icc * (n - 1) / (n * (1 - icc))
-            v = (aa * msc + bb * mse) ** 2 / (
-                (aa * msc) ** 2 / (raters - 1) + (bb * mse) ** 2 / df2
-            )
-            fs = stats.f.ppf(q, df1, v)
-            fs2 = stats.f.ppf(q, v, df1)
-            spread = raters * msc + (raters * n - raters - n) * mse
-            lo = n * (msr - fs * mse) / (fs * spread + n * msr)
-            hi = n * (fs2 * msr - mse) / (spread + n * fs2 * msr)
-        p = stats.f.sf(f, df1, df2)
-    few = n < 3
-    bad = ~(mse > 0) & ~few
-    return icc, lo, hi, f, df1, df2, p, bad, few

@@ -1,4 +1,8 @@
-"""Shared helpers of :mod:`humeresearch.stats`: argument checks, column checks, small maths."""
+"""Helpers of :mod:`humeresearch.stats` only: ``by`` and column checks, small maths, notes.
+
+Option and column checks shared with the rest of the package live in
+:mod:`humeresearch._tables`; the option sets in :mod:`humeresearch.define`.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-#: default ``by`` of the per-expression functions: one test per (model, family, name).
-DEFAULT_BY: tuple[str, ...] = ("model", "family", "name")
+from humeresearch import define
+from humeresearch._tables import require_columns
+from humeresearch.errors import StatsWarning
 
-#: by default, ``by`` columns missing from the data are skipped (documented per function).
 STATS_HINT = "pip install humeresearch[stats]"
 
-
-class StatsWarning(UserWarning):
-    """A statistic could not be computed for some rows (see their ``note`` column)."""
-
-
-def check_option(value: Any, name: str, choices: Sequence[str], func: str) -> str:
-    """Validate a string option against its enumerated choices."""
-    if not isinstance(value, str) or value not in choices:
-        listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{func}: {name} must be one of {listed}; got {value!r}")
-    return value
-
-
-def check_frame(data: Any, func: str, name: str = "data") -> pd.DataFrame:
-    """Check that ``data`` is a DataFrame."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: {name} must be a pandas DataFrame, got {type(data).__name__}")
-    return data
-
-
-def require_columns(
-    data: pd.DataFrame, columns: Sequence[str], func: str, name: str = "data"
-) -> None:
-    """Raise a ValueError naming every column of ``columns`` missing from ``data``."""
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: {name} has no column(s) {missing}; its columns are {list(data.columns)}"
-        )
+#: the column :func:`humeresearch.summarize` names its statistics in.
+STAT_COLUMN = "stat"
 
 
 def require_numeric(data: pd.DataFrame, column: str, func: str, name: str = "data") -> None:
@@ -55,26 +32,50 @@ def require_numeric(data: pd.DataFrame, column: str, func: str, name: str = "dat
 
 
 def resolve_by(
-    data: pd.DataFrame,
+    tables: Sequence[tuple[pd.DataFrame, str]],
     by: str | Sequence[str] | None,
+    *,
     func: str,
-    default: tuple[str, ...] = DEFAULT_BY,
-    name: str = "data",
+    default: Sequence[str] = define.EXPRESSION_KEYS,
 ) -> list[str]:
-    """The list of ``by`` columns.
+    """The list of ``by`` columns of one or more ``(table, name)`` pairs.
 
-    The default tuple keeps only the columns ``data`` has (so that a table without a
-    ``model`` column still works); explicitly given columns must all exist.
+    ``None``: the columns of ``default`` that every table has (so that a table without
+    a ``model`` column still works); ``()``: no grouping; explicitly given columns must
+    exist in every table. A table whose ``stat`` column (the output of
+    :func:`humeresearch.summarize`) holds several statistics must be grouped by it: a
+    mean is never analysed together with a maximum.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"name": ["Joy"], "score": [0.5]})
+    >>> resolve_by([(df, "data")], None, func="compare"), resolve_by([(df, "data")], (), func="f")
+    (['name'], [])
     """
     if by is None:
-        return []
-    if by is default:
-        return [c for c in default if c in data.columns]
-    cols = [by] if isinstance(by, str) else list(by)
-    require_columns(data, cols, func, name)
-    if len(set(cols)) != len(cols):
-        raise ValueError(f"{func}: by has repeated columns {cols}")
+        cols = [c for c in default if all(c in table.columns for table, _ in tables)]
+    else:
+        cols = [by] if isinstance(by, str) else list(by)
+        for table, name in tables:
+            require_columns(table, cols, func=func, name=name)
+        if len(set(cols)) != len(cols):
+            raise ValueError(f"{func}: by has repeated columns {cols}")
+    for table, name in tables:
+        _check_one_stat(table, cols, func, name)
     return cols
+
+
+def _check_one_stat(table: pd.DataFrame, by_cols: list[str], func: str, name: str) -> None:
+    if STAT_COLUMN not in table.columns or STAT_COLUMN in by_cols:
+        return
+    found = pd.unique(table[STAT_COLUMN].dropna()).tolist()
+    if len(found) > 1:
+        raise ValueError(
+            f"{func}: the {STAT_COLUMN!r} column of {name} holds several statistics {found}; "
+            f"select one (e.g. {name}[{name}[{STAT_COLUMN!r}] == {found[0]!r}]) or add "
+            f"{STAT_COLUMN!r} to by= (e.g. by=[*define.EXPRESSION_KEYS, {STAT_COLUMN!r}])"
+        )
 
 
 def check_confidence(confidence: float, func: str) -> float:
@@ -82,6 +83,26 @@ def check_confidence(confidence: float, func: str) -> float:
     if not isinstance(confidence, int | float) or not 0 < confidence < 1:
         raise ValueError(f"{func}: confidence must be a number in (0, 1), got {confidence!r}")
     return float(confidence)
+
+
+def check_positive_int(value: Any, name: str, func: str) -> int:
+    """Check that ``value`` is a positive int (numpy ints included)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{func}: {name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def check_design(between: str | None, within: str | None, func: str) -> tuple[str, str]:
+    """``(design, condition column)`` of exactly one of ``between`` and ``within``."""
+    if (between is None) == (within is None):
+        raise ValueError(
+            f"{func}: give exactly one of between= (independent groups) or within= "
+            "(repeated measures of the same subjects)"
+        )
+    if between is not None:
+        return "between", between
+    assert within is not None
+    return "within", within
 
 
 def z_critical(confidence: float) -> float:
@@ -99,6 +120,14 @@ def levels_of(values: pd.Series) -> list[Any]:
         return sorted(uniques.tolist())
     except TypeError:  # mixed types: keep the order seen
         return list(uniques)
+
+
+def two_levels(data: pd.DataFrame, cond: str, func: str) -> list[Any]:
+    """The levels of ``cond``; a ValueError when there are fewer than two."""
+    levels = levels_of(data[cond])
+    if len(levels) < 2:
+        raise ValueError(f"{func}: column {cond!r} needs at least 2 levels, found {levels}")
+    return levels
 
 
 def t_pvalue(t: np.ndarray, df: np.ndarray, alternative: str) -> np.ndarray:
@@ -129,8 +158,12 @@ def join_notes(*parts: tuple[np.ndarray, str]) -> np.ndarray:
     return out
 
 
-def warn_notes(notes: pd.Series, func: str, total: int) -> None:
-    """One warning summarising the rows that have a note."""
+def warn_notes(notes: pd.Series, func: str, total: int, stacklevel: int = 3) -> None:
+    """One warning summarising the rows that have a note.
+
+    The default ``stacklevel`` points at the caller of a public function that calls
+    this directly.
+    """
     bad = notes[notes != ""]
     if len(bad):
         counts = bad.value_counts()
@@ -138,7 +171,7 @@ def warn_notes(notes: pd.Series, func: str, total: int) -> None:
         warnings.warn(
             f"{func}: {len(bad)} of {total} rows have no result ({listed}); see the 'note' column",
             StatsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 

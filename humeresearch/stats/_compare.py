@@ -10,46 +10,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humeresearch._errors import PseudoReplicationWarning
+from humeresearch import define
+from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch.define import Agg, Alternative, Correction, Effect, Test
+from humeresearch.errors import PseudoReplicationWarning, StatsWarning
 from humeresearch.stats import _twogroup
 from humeresearch.stats._common import (
-    DEFAULT_BY,
-    StatsWarning,
     check_confidence,
-    check_frame,
-    check_option,
-    levels_of,
-    require_columns,
+    check_design,
+    check_positive_int,
     require_numeric,
     resolve_by,
+    two_levels,
     warn_notes,
 )
-from humeresearch.stats._correct import METHODS, correct_frame
-from humeresearch.stats._reduce import check_nested, dense_blocks, reduce_units
+from humeresearch.stats._correct import correct_frame
+from humeresearch.stats._reduce import Reduced, check_nested, dense_blocks, reduce_units
 
-TESTS = ("auto", "t", "rank", "permutation")
-AGGREGATES = ("mean", "median")
-ALTERNATIVES = ("two-sided", "greater", "less")
-_EFFECTS = {
-    "between": ("auto", "hedges_g", "rank_biserial"),
-    "within": ("auto", "d_z", "d_av", "rank_biserial"),
-}
 _FUNC = "compare"
+_EFFECTS = {"between": define.BETWEEN_EFFECTS, "within": define.WITHIN_EFFECTS}
+_Part = tuple[np.ndarray, int, dict[str, np.ndarray]]
 
 
 def compare(
-    data: pd.DataFrame,
-    dv: str = "score",
+    data: TableLike,
+    *,
+    value: str = "score",
     between: str | None = None,
     within: str | None = None,
     subject: str | None = None,
-    by: str | Sequence[str] | None = DEFAULT_BY,
-    test: str = "auto",
-    correction: str = "fdr_bh",
-    *,
-    effect: str = "auto",
-    aggregate: str = "mean",
-    alternative: str = "two-sided",
+    by: str | Sequence[str] | None = None,
+    test: Test = "auto",
+    correction: Correction = "fdr_bh",
+    effect: Effect = "auto",
+    agg: Agg = "mean",
+    alternative: Alternative = "two-sided",
     n_permutations: int = 9999,
     seed: int | None = 0,
     confidence: float = 0.95,
@@ -64,10 +59,12 @@ def compare(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or Measurements
         Long data: one row per observation, e.g. the long table (one row per span
-        and expression) joined with the condition and participant columns.
-    dv : str, default "score"
+        and expression) joined with the condition and participant columns, or the
+        output of :func:`humeresearch.summarize` (its statistic is in ``score``).
+        A :class:`~humeresearch.Measurements` is taken as its long table.
+    value : str, default "score"
         Numeric column to compare. NaN values are ignored.
     between : str, optional
         Condition column whose levels are independent groups (each subject in one
@@ -77,14 +74,18 @@ def compare(
         needs ``subject``. Values are paired by subject.
     subject : str, optional
         Unit of analysis (participant). When given, observations are first reduced
-        to one value per (group, condition, subject) with ``aggregate`` (the mean by
+        to one value per (group, condition, subject) with ``agg`` (the mean by
         default), in one pass over all expressions, and the tests compare subjects.
         When omitted (``between`` only) every row is one independent unit; rows that
         are spans or frames (the data has a ``span_id`` or ``frame`` column) then
-        trigger a :class:`~humeresearch._errors.PseudoReplicationWarning`.
-    by : str or sequence of str or None, default ("model", "family", "name")
-        Columns that define one comparison each. With the default, columns the data
-        lacks are skipped; explicitly named columns must exist. ``None``: one group.
+        trigger a :class:`~humeresearch.errors.PseudoReplicationWarning`.
+    by : str or sequence of str, optional
+        Columns that define one comparison each. ``None`` (default): one comparison
+        per expression, i.e. the columns of ``("model", "family", "name")``
+        (:data:`humeresearch.define.EXPRESSION_KEYS`) that the data has. Explicitly
+        named columns must exist. ``()``: one comparison for the whole table.
+        A table with several statistics in a ``stat`` column
+        (:func:`humeresearch.summarize` output) must be grouped by ``stat`` too.
     test : {"auto", "t", "rank", "permutation"}, default "auto"
         ``"t"`` (and ``"auto"``): Welch's t-test (``between``, Welch 1947) or the
         paired t-test (``within``). ``"rank"``: Mann-Whitney U (``between``) or
@@ -97,11 +98,11 @@ def compare(
         their default methods.
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
         Multiple-comparison correction (see :func:`humeresearch.correct`).
-    effect : str, default "auto"
+    effect : {"auto", "hedges_g", "d_z", "d_av", "rank_biserial"}, default "auto"
         ``between``: ``"hedges_g"`` or ``"rank_biserial"``; ``within``: ``"d_z"``,
         ``"d_av"`` or ``"rank_biserial"``. ``"auto"``: rank-biserial for the rank
         tests, else Hedges' g (``between``) or d_z (``within``).
-    aggregate : {"mean", "median"}, default "mean"
+    agg : {"mean", "median"}, default "mean"
         How observations are reduced to one value per subject and condition.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"``: A is larger than B.
@@ -198,70 +199,29 @@ def compare(
     0  Anger  a  b  welch_t    4    4
     1    Joy  a  b  welch_t    4    4
     """
-    check_frame(data, _FUNC)
-    if (between is None) == (within is None):
-        raise ValueError(
-            f"{_FUNC}: give exactly one of between= (independent groups) or within= "
-            "(repeated measures of the same subjects)"
-        )
-    design = "between" if between is not None else "within"
-    cond = between if between is not None else within
-    assert cond is not None
-    check_option(test, "test", TESTS, _FUNC)
-    check_option(correction, "correction", METHODS, _FUNC)
-    check_option(effect, "effect", _EFFECTS[design], _FUNC)
-    check_option(aggregate, "aggregate", AGGREGATES, _FUNC)
-    check_option(alternative, "alternative", ALTERNATIVES, _FUNC)
+    data = as_frame(data, func=_FUNC)
+    design, cond = check_design(between, within, _FUNC)
+    check_option(test, define.TESTS, name="test", func=_FUNC)
+    check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
+    check_option(effect, _EFFECTS[design], name="effect", func=_FUNC)
+    check_option(agg, define.AGGS, name="agg", func=_FUNC)
+    check_option(alternative, define.ALTERNATIVES, name="alternative", func=_FUNC)
     check_confidence(confidence, _FUNC)
-    if not isinstance(n_permutations, int | np.integer) or n_permutations < 1:
-        raise ValueError(f"{_FUNC}: n_permutations must be a positive int, got {n_permutations!r}")
-    by_cols = resolve_by(data, by, _FUNC)
-    needed = [dv, cond] + ([subject] if subject is not None else [])
-    require_columns(data, needed, _FUNC)
-    require_numeric(data, dv, _FUNC)
-    clash = [c for c in needed if c in by_cols]
-    if clash or len(set(needed)) != len(needed):
-        raise ValueError(f"{_FUNC}: dv, the condition, subject and by must be distinct columns")
-    if set(by_cols) & set(_COLUMNS):
-        raise ValueError(
-            f"{_FUNC}: by columns {sorted(set(by_cols) & set(_COLUMNS))} clash with result columns"
-        )
+    n_permutations = check_positive_int(n_permutations, "n_permutations", _FUNC)
+    by_cols = resolve_by([(data, "data")], by, func=_FUNC)
+    _check_columns(data, value, cond, subject, by_cols)
     if design == "within" and subject is None:
         raise ValueError(f"{_FUNC}: within= pairs observations by subject; pass subject=")
     if subject is None and ({"span_id", "frame"} & set(data.columns)):
-        warnings.warn(
-            f"{_FUNC}: the rows look like spans or frames (the data has a 'span_id' or "
-            "'frame' column) and no subject= was given, so every row counts as an "
-            "independent observation (pseudo-replication). Pass subject= to reduce to "
-            "one value per subject and condition first.",
-            PseudoReplicationWarning,
-            stacklevel=2,
-        )
-    levels = levels_of(data[cond])
-    if len(levels) < 2:
-        raise ValueError(f"{_FUNC}: column {cond!r} needs at least 2 levels, found {levels}")
-    red = reduce_units(data, dv, by_cols, cond, subject, aggregate, levels)
+        warnings.warn(_PSEUDO_REPLICATION, PseudoReplicationWarning, stacklevel=2)
+    levels = two_levels(data, cond, _FUNC)
+    red = reduce_units(data, value, by_cols, cond, subject, agg, levels)
     if design == "between" and subject is not None:
         check_nested(red, subject, levels, _FUNC)
     test_kind = "t" if test == "auto" else test
-    eff = effect
-    if eff == "auto":
-        eff = (
-            "rank_biserial"
-            if test_kind == "rank"
-            else ("hedges_g" if design == "between" else "d_z")
-        )
-    opt = _twogroup.Options(test_kind, eff, alternative, int(n_permutations), seed, confidence)
-    kernel = _twogroup.between if design == "between" else _twogroup.within
-    pairs = list(combinations(range(len(levels)), 2))
-    parts: list[tuple[np.ndarray, int, dict[str, np.ndarray]]] = []
-    for g0, block in dense_blocks(red, len(levels)):
-        gids = np.arange(g0, g0 + block.shape[2])
-        for k, (i, j) in enumerate(pairs):
-            parts.append((gids, k, kernel(block[i], block[j], opt)))
-    if not parts:
-        raise ValueError(f"{_FUNC}: no rows with a {cond!r}, subject and by value to compare")
-    out = _assemble(parts, red.keys, levels, pairs)
+    eff = _auto_effect(effect, test_kind, design)
+    opt = _twogroup.Options(test_kind, eff, alternative, n_permutations, seed, confidence)
+    out = _run(red, levels, design, opt, cond)
     out["test"] = _twogroup.TEST_NAMES[(design, test_kind)]
     out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
     out["correction"] = correction
@@ -277,6 +237,13 @@ def compare(
         )
     return out
 
+
+_PSEUDO_REPLICATION = (
+    f"{_FUNC}: the rows look like spans or frames (the data has a 'span_id' or "
+    "'frame' column) and no subject= was given, so every row counts as an "
+    "independent observation (pseudo-replication). Pass subject= to reduce to "
+    "one value per subject and condition first."
+)
 
 _COLUMNS = [
     "A",
@@ -303,8 +270,49 @@ _COLUMNS = [
 ]
 
 
+def _check_columns(
+    data: pd.DataFrame, value: str, cond: str, subject: str | None, by_cols: list[str]
+) -> None:
+    """The analysed columns exist, ``value`` is numeric, and no column plays two roles."""
+    needed = [value, cond] + ([subject] if subject is not None else [])
+    require_columns(data, needed, func=_FUNC)
+    require_numeric(data, value, _FUNC)
+    clash = [c for c in needed if c in by_cols]
+    if clash or len(set(needed)) != len(needed):
+        raise ValueError(f"{_FUNC}: value, the condition, subject and by must be distinct columns")
+    if set(by_cols) & set(_COLUMNS):
+        raise ValueError(
+            f"{_FUNC}: by columns {sorted(set(by_cols) & set(_COLUMNS))} clash with result columns"
+        )
+
+
+def _auto_effect(effect: str, test_kind: str, design: str) -> str:
+    """The effect size ``"auto"`` stands for: rank-biserial for rank tests, else g or d_z."""
+    if effect != "auto":
+        return effect
+    if test_kind == "rank":
+        return "rank_biserial"
+    return "hedges_g" if design == "between" else "d_z"
+
+
+def _run(
+    red: Reduced, levels: list[Any], design: str, opt: _twogroup.Options, cond: str
+) -> pd.DataFrame:
+    """Every pair of levels of every group through the test kernel, as one table."""
+    kernel = _twogroup.between if design == "between" else _twogroup.within
+    pairs = list(combinations(range(len(levels)), 2))
+    parts: list[_Part] = []
+    for g0, block in dense_blocks(red, len(levels)):
+        gids = np.arange(g0, g0 + block.shape[2])
+        for k, (i, j) in enumerate(pairs):
+            parts.append((gids, k, kernel(block[i], block[j], opt)))
+    if not parts:
+        raise ValueError(f"{_FUNC}: no rows with a {cond!r}, subject and by value to compare")
+    return _assemble(parts, red.keys, levels, pairs)
+
+
 def _assemble(
-    parts: list[tuple[np.ndarray, int, dict[str, np.ndarray]]],
+    parts: list[_Part],
     keys: pd.DataFrame,
     levels: list[Any],
     pairs: list[tuple[int, int]],

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from humeresearch.stats._common import check_option
+from humeresearch import define
+from humeresearch._tables import check_option
+from humeresearch.define import Correction
 
-#: the correction methods :func:`correct` knows.
-METHODS: tuple[str, ...] = ("fdr_bh", "fdr_by", "holm", "bonferroni", "none")
+
+@overload
+def correct(p: pd.Series, *, correction: Correction = "fdr_bh") -> pd.Series: ...
 
 
-def correct(p: ArrayLike, method: str = "fdr_bh") -> np.ndarray | pd.Series:
+@overload
+def correct(p: ArrayLike, *, correction: Correction = "fdr_bh") -> np.ndarray: ...
+
+
+def correct(
+    p: ArrayLike | pd.Series, *, correction: Correction = "fdr_bh"
+) -> np.ndarray | pd.Series:
     """Adjust p-values for multiple comparisons.
 
     All non-missing p-values of ``p`` form one family of ``m`` tests; missing
@@ -26,7 +36,9 @@ def correct(p: ArrayLike, method: str = "fdr_bh") -> np.ndarray | pd.Series:
     ----------
     p : array-like or Series
         p-values in [0, 1], any shape; NaN for tests that could not be computed.
-    method : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
+    correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
+        The correction (:data:`humeresearch.define.CORRECTIONS`):
+
         * ``"fdr_bh"``: Benjamini & Hochberg (1995) step-up false discovery rate,
           valid for independent or positively dependent tests:
           ``p_adj(i) = min_{j >= i} min(1, m p(j) / j)`` over the sorted p-values.
@@ -46,7 +58,7 @@ def correct(p: ArrayLike, method: str = "fdr_bh") -> np.ndarray | pd.Series:
     Raises
     ------
     ValueError
-        If ``method`` is unknown or a p-value lies outside [0, 1].
+        If ``correction`` is unknown or a p-value lies outside [0, 1].
 
     Notes
     -----
@@ -64,12 +76,17 @@ def correct(p: ArrayLike, method: str = "fdr_bh") -> np.ndarray | pd.Series:
     Examples
     --------
     >>> import humeresearch as hr
-    >>> hr.correct([0.01, 0.04, 0.03, 0.5], "fdr_bh").round(4).tolist()
+    >>> hr.correct([0.01, 0.04, 0.03, 0.5], correction="fdr_bh").round(4).tolist()
     [0.04, 0.0533, 0.0533, 0.5]
-    >>> hr.correct([0.01, float("nan"), 0.04], "bonferroni").tolist()
+    >>> hr.correct([0.01, float("nan"), 0.04], correction="bonferroni").tolist()
     [0.02, nan, 0.08]
+    >>> import pandas as pd
+    >>> hr.correct(pd.Series([0.01, 0.02], index=["Joy", "Anger"]), correction="holm")
+    Joy      0.02
+    Anger    0.02
+    dtype: float64
     """
-    check_option(method, "method", METHODS, "correct")
+    check_option(correction, define.CORRECTIONS, name="correction", func="correct")
     index = p.index if isinstance(p, pd.Series) else None
     arr = np.asarray(p, dtype=float)
     flat = arr.ravel()
@@ -78,26 +95,26 @@ def correct(p: ArrayLike, method: str = "fdr_bh") -> np.ndarray | pd.Series:
     if vals.size and (vals.min() < 0 or vals.max() > 1):
         raise ValueError("correct: p-values must lie in [0, 1]")
     out = np.full(flat.shape, np.nan)
-    out[ok] = _adjust(vals, method)
+    out[ok] = _adjust(vals, correction)
     out = out.reshape(arr.shape)
     if index is not None:
         return pd.Series(out, index=index, name=getattr(p, "name", None))
     return out
 
 
-def _adjust(p: np.ndarray, method: str) -> np.ndarray:
+def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
     m = p.size
-    if m == 0 or method == "none":
+    if m == 0 or correction == "none":
         return p.copy()
-    if method == "bonferroni":
+    if correction == "bonferroni":
         return np.minimum(1.0, p * m)
     order = np.argsort(p, kind="mergesort")
     ps = p[order]
     rank = np.arange(1, m + 1, dtype=float)
-    if method == "holm":
+    if correction == "holm":
         adj = np.maximum.accumulate(np.minimum(1.0, (m - rank + 1) * ps))
     else:
-        factor = np.sum(1.0 / rank) if method == "fdr_by" else 1.0
+        factor = np.sum(1.0 / rank) if correction == "fdr_by" else 1.0
         raw = ps * m * factor / rank
         adj = np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1])
     out = np.empty(m)
@@ -106,13 +123,13 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
 
 
 def correct_frame(
-    table: pd.DataFrame, method: str, within: str | Sequence[str] | None, func: str
+    table: pd.DataFrame, correction: str, within: str | Sequence[str] | None, func: str
 ) -> np.ndarray:
     """``p_adj`` for the ``p`` column of ``table``, one family per group of ``within``."""
-    check_option(method, "correction", METHODS, func)
+    check_option(correction, define.CORRECTIONS, name="correction", func=func)
     p = table["p"].to_numpy(dtype=float)
     if within is None or len(table) == 0:
-        return np.asarray(correct(p, method))
+        return _adjust_all(p, correction)
     cols = [within] if isinstance(within, str) else list(within)
     missing = [c for c in cols if c not in table.columns]
     if missing:
@@ -124,5 +141,10 @@ def correct_frame(
     codes = table.groupby(cols, observed=True, sort=False, dropna=False).ngroup().to_numpy()
     for code in np.unique(codes):
         rows = np.flatnonzero(codes == code)
-        out[rows] = correct(p[rows], method)
+        out[rows] = _adjust_all(p[rows], correction)
     return out
+
+
+def _adjust_all(p: np.ndarray, correction: str) -> np.ndarray:
+    """Adjusted 1-d ``p`` with NaN left out of the family."""
+    return np.asarray(correct(p, correction=correction))  # type: ignore[arg-type]

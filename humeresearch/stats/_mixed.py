@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from humeresearch import define
+from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch.define import Correction
 from humeresearch.stats._common import (
-    DEFAULT_BY,
     check_confidence,
-    check_frame,
-    check_option,
     import_statsmodels,
     key_frame,
-    require_columns,
     resolve_by,
 )
-from humeresearch.stats._correct import METHODS, correct_frame
+from humeresearch.stats._correct import correct_frame
 
 _FUNC = "mixed"
 _FIT_ERRORS = (np.linalg.LinAlgError, ValueError, ZeroDivisionError, FloatingPointError)
 
 
 def mixed(
-    data: pd.DataFrame,
-    formula: str,
-    groups: str,
-    by: str | Sequence[str] | None = DEFAULT_BY,
-    correction: str = "fdr_bh",
+    data: TableLike,
     *,
+    formula: str,
+    subject: str,
+    by: str | Sequence[str] | None = None,
+    correction: Correction = "fdr_bh",
     re_formula: str | None = None,
     vc_formula: dict[str, str] | None = None,
     reml: bool = True,
@@ -44,23 +44,29 @@ def mixed(
     For every group of ``by`` the model ``formula`` is fitted with
     :class:`statsmodels.regression.mixed_linear_model.MixedLM` (via
     ``statsmodels.formula.api.mixedlm``) with a random intercept per level of
-    ``groups`` (e.g. participant), optional random slopes (``re_formula``) and
+    ``subject`` (e.g. participant), optional random slopes (``re_formula``) and
     variance components (``vc_formula``). Warnings raised while fitting (e.g.
     convergence warnings) are captured per model into the ``warnings`` column,
     never printed; a fit that fails gives NaN rows with the error in ``warnings``.
 
     Parameters
     ----------
-    data : DataFrame
-        Long data, one row per observation (e.g. per trial and expression).
+    data : DataFrame or Measurements
+        Long data, one row per observation (e.g. per trial and expression); a
+        :class:`~humeresearch.Measurements` is taken as its long table.
     formula : str
         Patsy formula of the fixed effects, e.g. ``"score ~ condition"`` or
         ``"score ~ condition * time"``.
-    groups : str
-        Column of the grouping factor of the random effects (e.g. ``"participant"``).
-    by : str or sequence of str or None, default ("model", "family", "name")
-        One model per group of these columns; with the default, missing columns are
-        skipped. ``None``: one model for the whole table.
+    subject : str
+        Column of the grouping factor of the random effects (e.g. ``"participant"``;
+        statsmodels' ``groups``).
+    by : str or sequence of str, optional
+        One model per group of these columns. ``None`` (default): one model per
+        expression, i.e. the columns of ``("model", "family", "name")``
+        (:data:`humeresearch.define.EXPRESSION_KEYS`) that the data has. ``()``: one
+        model for the whole table.
+        A table with several statistics in a ``stat`` column
+        (:func:`humeresearch.summarize` output) must be grouped by ``stat`` too.
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
         Multiple-comparison correction (see :func:`humeresearch.correct`).
     re_formula : str, optional
@@ -91,7 +97,7 @@ def mixed(
         * ``z``, ``p`` (float): Wald z statistic and two-sided p-value;
         * ``p_adj`` (float), ``correction`` (str): corrected p-value and method;
         * ``ci_low``, ``ci_high`` (float): Wald ``confidence`` interval;
-        * ``n_obs``, ``n_groups`` (int): observations and levels of ``groups`` used;
+        * ``n_obs``, ``n_groups`` (int): observations and levels of ``subject`` used;
         * ``converged`` (bool): statsmodels' convergence flag (False if the fit failed);
         * ``warnings`` (str): the warnings captured during the fit, ``" | "``
           separated, or the error of a failed fit; "" when there were none.
@@ -130,7 +136,7 @@ def mixed(
     ...     "condition": np.tile(["a", "b"], n // 2),
     ... })
     >>> df["score"] = rng.normal(size=n) + (df["condition"] == "b") * 0.5
-    >>> res = hr.mixed(df, "score ~ condition", groups="participant")
+    >>> res = hr.mixed(df, formula="score ~ condition", subject="participant")
     >>> res[["name", "term", "n_obs", "n_groups"]]
         name            term  n_obs  n_groups
     0  Anger       Intercept    120        12
@@ -138,46 +144,24 @@ def mixed(
     2    Joy       Intercept    120        12
     3    Joy  condition[T.b]    120        12
     """
-    check_frame(data, _FUNC)
+    data = as_frame(data, func=_FUNC)
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(
             f"{_FUNC}: formula must be a string like 'score ~ condition', got {formula!r}"
         )
-    check_option(correction, "correction", METHODS, _FUNC)
+    check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
     check_confidence(confidence, _FUNC)
-    by_cols = resolve_by(data, by, _FUNC)
-    require_columns(data, [groups], _FUNC)
-    if groups in by_cols:
-        raise ValueError(f"{_FUNC}: groups column {groups!r} cannot also be a by column")
+    by_cols = resolve_by([(data, "data")], by, func=_FUNC)
+    require_columns(data, [subject], func=_FUNC)
+    if subject in by_cols:
+        raise ValueError(f"{_FUNC}: subject column {subject!r} cannot also be a by column")
     import_statsmodels(_FUNC)
-    import statsmodels.formula.api as smf
-
-    alpha = 1 - confidence
-    kwargs = dict(fit_kwargs or {})
-    if by_cols:
-        gb = data.groupby(by_cols, observed=True, sort=True)
-        keys = key_frame(gb.size().index, by_cols)
-        items = (sub for _, sub in gb)
-    else:
-        keys = pd.DataFrame(index=range(1))
-        items = iter([data])
-    results: list[tuple[int, dict[str, Any]]] = []
-    for gi, sub in enumerate(items):
-        try:
-            model = smf.mixedlm(
-                formula,
-                sub,
-                groups=groups,
-                re_formula=re_formula,
-                vc_formula=vc_formula,
-                missing="drop",
-            )
-        except Exception as exc:
-            where = keys.iloc[gi].to_dict() if by_cols else "the whole table"
-            raise ValueError(
-                f"{_FUNC}: could not build the model {formula!r} for {where}: {exc}"
-            ) from exc
-        results.append((gi, _fit(model, reml, kwargs, alpha)))
+    spec = _Spec(formula, subject, re_formula, vc_formula, reml, dict(fit_kwargs or {}))
+    keys, items = _groups(data, by_cols)
+    results = [
+        (gi, _fit(_build(spec, sub, keys, gi, by_cols), spec, 1 - confidence))
+        for gi, sub in enumerate(items)
+    ]
     out = _table(results, keys, by_cols)
     out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
     out["correction"] = correction
@@ -185,13 +169,53 @@ def mixed(
     return out[[*by_cols, *cols, "n_obs", "n_groups", "converged", "warnings"]]
 
 
-def _fit(model: Any, reml: bool, kwargs: dict[str, Any], alpha: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Spec:
+    """One model specification, fitted once per group."""
+
+    formula: str
+    subject: str
+    re_formula: str | None
+    vc_formula: dict[str, str] | None
+    reml: bool
+    fit_kwargs: dict[str, Any]
+
+
+def _groups(data: pd.DataFrame, by_cols: list[str]) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:
+    """The ``by`` keys (one row per group) and the groups' rows, in the same order."""
+    if not by_cols:
+        return pd.DataFrame(index=range(1)), iter([data])
+    gb = data.groupby(by_cols, observed=True, sort=True)
+    return key_frame(gb.size().index, by_cols), (sub for _, sub in gb)
+
+
+def _build(spec: _Spec, sub: pd.DataFrame, keys: pd.DataFrame, gi: int, by_cols: list[str]) -> Any:
+    """The statsmodels model of one group; a ValueError naming the group when it fails."""
+    import statsmodels.formula.api as smf
+
+    try:
+        return smf.mixedlm(
+            spec.formula,
+            sub,
+            groups=spec.subject,
+            re_formula=spec.re_formula,
+            vc_formula=spec.vc_formula,
+            missing="drop",
+        )
+    except Exception as exc:
+        where = keys.iloc[gi].to_dict() if by_cols else "the whole table"
+        raise ValueError(
+            f"{_FUNC}: could not build the model {spec.formula!r} for {where}: {exc}"
+        ) from exc
+
+
+def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
     """Fit one model, capturing warnings; a dict of per-term arrays and model facts."""
     info: dict[str, Any] = {"n_obs": int(model.nobs), "n_groups": int(model.n_groups)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            res = model.fit(reml=reml, **kwargs)
+            res = model.fit(reml=spec.reml, **spec.fit_kwargs)
         except _FIT_ERRORS as exc:
             res = None
             error = f"fit failed: {type(exc).__name__}: {exc}"

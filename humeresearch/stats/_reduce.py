@@ -33,19 +33,19 @@ class Reduced:
 
 def reduce_units(
     data: pd.DataFrame,
-    dv: str,
+    value: str,
     by_cols: list[str],
     cond: str,
     subject: str | None,
-    aggregate: str,
+    agg: str,
     levels: list[Any],
 ) -> Reduced:
     """One value per (group, level, unit), coded; one groupby over all expressions."""
     nb = len(by_cols)
     level_index = pd.Index(levels)
     if subject is not None:
-        grouped = data.groupby([*by_cols, cond, subject], observed=True, sort=True)[dv]
-        s = getattr(grouped, aggregate)()
+        grouped = data.groupby([*by_cols, cond, subject], observed=True, sort=True)[value]
+        s = getattr(grouped, agg)()
         idx = s.index
         values = s.to_numpy(dtype=float)
         if nb:
@@ -69,7 +69,7 @@ def reduce_units(
         level = pd.Categorical(data[cond], categories=levels).codes.astype(np.int64)
         ok = (group >= 0) & (level >= 0)
         group, level = group[ok], level[ok]
-        values = data[dv].to_numpy(dtype=float, na_value=np.nan)[ok]
+        values = data[value].to_numpy(dtype=float, na_value=np.nan)[ok]
         unit = np.zeros(len(values), dtype=np.int64)
         shared = False
     group = group.ravel().astype(np.int64)

@@ -1,15 +1,23 @@
-"""Builders of contract tables and hypothesis strategies for the align tests."""
+"""Hypothesis strategies of contract tables, shared by the clocks and aggregate tests.
+
+The strategies draw rows (dicts) so that the brute-force references can loop over
+them; :func:`long_from_rows` and :func:`spans_from_rows` turn rows into tables with
+the contract's dtypes (checked by :func:`humeresearch.validate`).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from humeresearch._contract import LONG_COLUMNS, SPAN_COLUMNS
+import humeresearch as hr
+from humeresearch import define
+
+KEYS = [*define.SERIES_KEYS, "span_id"]
+LONG_COLUMNS = [*KEYS, "begin", "end", "family", "name", "score"]
 
 # a coarse grid of times makes ties, touching and zero-length spans likely
 TIMES = [0.0, 0.5, 1.0, 1.5, 2.0, 0.25, 2.75]
@@ -19,22 +27,40 @@ SOURCES = ("s1", "s2")
 TRACKS = ("t0", "t1")
 
 
-def long_table(rows: Sequence[dict]) -> pd.DataFrame:
-    """A long table with contract dtypes from dicts with the long columns."""
+def long_from_rows(rows: Iterable[dict]) -> pd.DataFrame:
+    """A long contract table from dicts with the long columns (duplicates allowed)."""
     df = pd.DataFrame(list(rows), columns=LONG_COLUMNS)
-    for c in ("source", "file", "model", "track", "family", "name"):
+    for c in (*define.SERIES_KEYS, "family", "name"):
         df[c] = df[c].astype(str).astype("category")
-    df["span_id"] = df["span_id"].astype("int64")
-    for c in ("begin", "end", "score"):
-        df[c] = df[c].astype("float64")
-    return df
+    df = df.astype({"span_id": "int64", "begin": "float64", "end": "float64", "score": "float64"})
+    return hr.validate(df, "long", unique=False)
+
+
+def spans_from_rows(rows: Iterable[dict]) -> pd.DataFrame:
+    """A spans contract table from dicts with the keys and begin/end."""
+    df = pd.DataFrame(list(rows), columns=[*KEYS, "begin", "end"])
+    out = df.astype(
+        {
+            "source": "string",
+            "file": "string",
+            "model": "category",
+            "track": "string",
+            "span_id": "int64",
+            "begin": "float64",
+            "end": "float64",
+        }
+    )
+    out.insert(5, "api", pd.Categorical(["v0"] * len(out), categories=define.APIS))
+    out["frame"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["text"] = pd.array([pd.NA] * len(out), dtype="string")
+    return hr.validate(out, "spans")
 
 
 def joy_series(
     spans: Sequence[tuple[float, float, float]], *, model: str, track: str = "u"
 ) -> pd.DataFrame:
     """A long table of one "Joy" series of ``(begin, end, score)`` spans in file "a"."""
-    return long_table(
+    return long_from_rows(
         dict(
             source="a",
             file="a",
@@ -49,24 +75,6 @@ def joy_series(
         )
         for i, (b, e, v) in enumerate(spans)
     )
-
-
-def spans_table(rows: Sequence[dict]) -> pd.DataFrame:
-    """A spans table with contract dtypes from dicts with keys and begin/end."""
-    df = pd.DataFrame(list(rows))
-    for c in SPAN_COLUMNS:
-        if c not in df.columns:
-            df[c] = None
-    df = df[SPAN_COLUMNS + [c for c in df.columns if c not in SPAN_COLUMNS]]
-    for c in ("source", "file", "track", "text"):
-        df[c] = df[c].astype("string")
-    df["model"] = df["model"].astype(str).astype("category")
-    df["api"] = pd.Series(["v0"] * len(df), dtype="category")
-    df["span_id"] = df["span_id"].astype("int64")
-    df["begin"] = df["begin"].astype("float64")
-    df["end"] = df["end"].astype("float64")
-    df["frame"] = df["frame"].astype("Int64")
-    return df
 
 
 @st.composite
@@ -121,39 +129,3 @@ def long_rows(draw, spans: list[dict], names: Sequence[str] = NAMES, sparse: boo
                 score = draw(st.floats(0, 1, allow_nan=False, width=32))
             rows.append({**span, "family": "emotion", "name": name, "score": float(score)})
     return rows
-
-
-def regular_long(
-    n_files: int = 2,
-    tracks: Sequence[str] = ("face_0", "face_1"),
-    model: str = "face",
-    names: Sequence[str] = NAMES,
-    *,
-    step: float = 1 / 3,
-    duration: float = 6.0,
-    lengths: float = 0.0,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """A deterministic long table: spans every ``step`` seconds, random scores."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for f in range(n_files):
-        for track in tracks:
-            t = np.arange(0.0, duration, step)
-            for i, begin in enumerate(t):
-                for name in names:
-                    rows.append(
-                        {
-                            "source": f"rec{f}.mp4",
-                            "file": f"rec{f}.mp4",
-                            "model": model,
-                            "track": track,
-                            "span_id": i,
-                            "begin": float(begin),
-                            "end": float(begin + lengths),
-                            "family": "emotion",
-                            "name": name,
-                            "score": float(rng.random()),
-                        }
-                    )
-    return long_table(rows)

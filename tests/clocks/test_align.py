@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import typing
 import warnings
 
 import numpy as np
@@ -13,10 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import humeresearch as hr
-from humeresearch._contract import KEYS, validate
-from humeresearch.clocks import UnmatchedSpansWarning
+from humeresearch.errors import UnmatchedSpansWarning
 
-from .strategies import joy_series, long_rows, long_table, span_lists, spans_table
+from .strategies import KEYS, joy_series, long_from_rows, long_rows, span_lists, spans_from_rows
 
 
 def reference_align(rows, targets, match_track=False, pool=False):
@@ -117,19 +117,19 @@ def problems(draw):
 @given(problems(), st.booleans(), st.booleans())
 def test_align_matches_brute_force(problem, match_track, pool):
     rows, targets = problem
-    data, onto = long_table(rows), spans_table(targets)
+    data, onto = long_from_rows(rows), spans_from_rows(targets)
     out, unmatched = hr.align(
         data, onto, match_track=match_track, pool_tracks=pool, return_unmatched=True
     )
     expected, expected_unmatched = reference_align(rows, targets, match_track, pool)
     check(as_result(out, targets, pool), expected)
     assert {tuple(r[k] for k in KEYS) for r in unmatched.to_dict("records")} == (expected_unmatched)
-    assert list(out.columns[:10]) == list(validate(data, "long").columns[:10])
+    assert list(out.columns[:10]) == list(hr.validate(data, "long").columns[:10])
 
 
 def test_hand_computed(tiny_long):
     face = tiny_long[tiny_long["model"] == "face"]
-    onto = spans_table(
+    onto = spans_from_rows(
         [
             dict(
                 source="a", file="a", model="prosody", track="spk_0", span_id=0, begin=0.0, end=0.5
@@ -150,7 +150,7 @@ def test_hand_computed(tiny_long):
 
 def test_interval_weights_and_touching():
     data = joy_series([(0.0, 1.0, 0.1), (1.0, 3.0, 0.4), (3.0, 3.0, 0.9)], model="language")
-    onto = spans_table(
+    onto = spans_from_rows(
         [dict(source="a", file="a", model="prosody", track="u", span_id=0, begin=0.5, end=3.0)]
     )
     out = hr.align(data, onto)
@@ -205,9 +205,9 @@ def test_match_tracks_mapping(face_long, prosody_spans):
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="missing column"):
+    with pytest.raises(ValueError, match=r"align: data has no column\(s\)"):
         hr.align(pd.DataFrame({"source": ["a"]}), pd.DataFrame({"source": ["a"]}))
-    bad = long_table(
+    bad = long_from_rows(
         [
             dict(
                 source="a",
@@ -236,14 +236,20 @@ def test_public_align_is_the_function_whatever_is_used_first():
     assert hr.align is module.align and inspect.isfunction(hr.align)
 
 
+def test_align_return_type_follows_return_unmatched():
+    returns = [o.__annotations__["return"] for o in typing.get_overloads(hr.align)]
+    assert returns == ["pd.DataFrame", "tuple[pd.DataFrame, pd.DataFrame]"]
+    params = inspect.signature(hr.align).parameters
+    assert [p.kind for p in params.values()][2:] == [inspect.Parameter.KEYWORD_ONLY] * 3
+
+
 def test_outputs_follow_the_contract(face_long, prosody_long, prosody_spans):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedSpansWarning)
         aligned = hr.align(face_long, prosody_spans)
-    validate(aligned, "long", unique=False)
-    validate(hr.align(face_long, prosody_spans, match_track=False, pool_tracks=True), "long")
-    validate(hr.resample(face_long, 0.5), "long")
+    hr.validate(aligned, "long", unique=False)
+    hr.validate(hr.align(face_long, prosody_spans, match_track=False, pool_tracks=True), "long")
+    hr.validate(hr.resample(face_long, step=0.5), "long")
     events = pd.DataFrame({"source": ["rec0.mp4"], "onset": [1.0], "duration": [2.0]})
-    validate(hr.epochs(prosody_long, events), "long")
-    validate(hr.smooth(face_long, 1.0), "long")
-    validate(hr.composite(face_long, {"c": ["Joy", "Calmness"]}), "long")
+    hr.validate(hr.epochs(prosody_long, events), "long")
+    hr.validate(hr.smooth(face_long, window=1.0), "long")

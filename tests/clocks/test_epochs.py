@@ -1,4 +1,4 @@
-"""epochs and annotate against brute-force loops."""
+"""epochs against a brute-force loop over events and rows."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import humeresearch as hr
-from humeresearch._contract import KEYS
 
-from .strategies import SOURCES, TIMES, long_rows, long_table, span_lists
+from .strategies import KEYS, SOURCES, TIMES, long_from_rows, long_rows, span_lists
 
 
 def meets(b, e, wb, we):
@@ -48,7 +47,7 @@ def problems(draw):
 @given(problems(), st.booleans())
 def test_epochs_match_brute_force(problem, use_window):
     rows, events = problem
-    data = long_table(rows)
+    data = long_from_rows(rows)
     table = pd.DataFrame(events, columns=["source", "onset", "duration", "label", "trial"])
     if use_window:
         out = hr.epochs(data, table, tmin=-0.5, tmax=1.0)
@@ -105,7 +104,7 @@ def test_epochs_by_file_and_columns():
     events = pd.DataFrame(
         {"file": ["y.mp4"], "onset": [1.0], "tmin": [-1.0], "tmax": [0.5], "score": [9]}
     )
-    out = hr.epochs(long_table(rows), events)
+    out = hr.epochs(long_from_rows(rows), events)
     assert out["file"].astype(str).tolist() == ["y.mp4", "y.mp4"]
     assert out["time"].tolist() == [-1.0, 0.0]
     assert out["event_score"].tolist() == [9, 9]  # clashing event column is prefixed
@@ -116,53 +115,10 @@ def test_epochs_bad_events(face_long):
         hr.epochs(face_long, pd.DataFrame({"onset": [1.0], "duration": [1.0]}))
     with pytest.raises(ValueError, match="duration"):
         hr.epochs(face_long, pd.DataFrame({"source": ["rec0.mp4"], "onset": [1.0]}))
-    with pytest.raises(ValueError, match="row 1"):
+    with pytest.raises(ValueError, match="events row 1"):
         hr.epochs(
             face_long,
             pd.DataFrame({"source": ["rec0.mp4"] * 2, "onset": [1.0, np.nan], "duration": 1.0}),
         )
     with pytest.raises(ValueError, match="both tmin and tmax"):
         hr.epochs(face_long, pd.DataFrame({"source": ["a"], "onset": [1.0]}), tmin=0.0)
-
-
-def test_annotate(face_long):
-    meta = pd.DataFrame(
-        {"source": ["rec0.mp4", "rec1.mp4"], "participant": ["P1", "P2"], "age": [30, 41]}
-    )
-    out = hr.annotate(face_long, meta)
-    expected = {"rec0.mp4": ("P1", 30), "rec1.mp4": ("P2", 41)}
-    for r in out.to_dict("records"):
-        assert (r["participant"], r["age"]) == expected[r["source"]]
-    assert len(out) == len(face_long)
-    pd.testing.assert_frame_equal(out[face_long.columns], face_long.reset_index(drop=True))
-
-
-def test_annotate_refuses_missing_and_ambiguous(face_long):
-    partial = pd.DataFrame({"source": ["rec0.mp4"], "participant": ["P1"]})
-    with pytest.raises(ValueError, match="rec1.mp4"):
-        hr.annotate(face_long, partial)
-    kept = hr.annotate(face_long, partial, missing="keep")
-    assert kept.loc[kept["source"] == "rec1.mp4", "participant"].isna().all()
-    assert len(kept) == len(face_long)
-    dropped = hr.annotate(face_long, partial, missing="drop")
-    assert set(dropped["source"].astype(str)) == {"rec0.mp4"}
-    twice = pd.DataFrame({"source": ["rec0.mp4", "rec0.mp4", "rec1.mp4"], "c": [1, 2, 3]})
-    with pytest.raises(ValueError, match="rec0.mp4"):
-        hr.annotate(face_long, twice)
-    first = hr.annotate(face_long, twice, ambiguous="first")
-    assert set(first.loc[first["source"] == "rec0.mp4", "c"]) == {1}
-    with pytest.raises(ValueError, match="already has"):
-        hr.annotate(face_long, pd.DataFrame({"source": ["rec0.mp4"], "score": [1]}))
-    with pytest.raises(ValueError, match="missing"):
-        hr.annotate(face_long, meta_without_key := pd.DataFrame({"x": [1]}))
-    assert len(meta_without_key) == 1
-    with pytest.raises(ValueError, match="missing must be one of"):
-        hr.annotate(face_long, partial, missing="fill")
-
-
-def test_annotate_on_two_keys(face_long):
-    meta = pd.DataFrame(
-        {"source": ["rec0.mp4", "rec1.mp4"], "file": ["rec0.mp4", "rec1.mp4"], "session": [1, 2]}
-    )
-    out = hr.annotate(face_long, meta, on=["source", "file"])
-    assert (out["session"] == np.where(out["source"] == "rec0.mp4", 1, 2)).all()

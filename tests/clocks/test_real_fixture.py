@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import humeresearch as hr
-from humeresearch.clocks import UnmatchedSpansWarning
+from humeresearch.errors import UnmatchedSpansWarning
 
 FIXTURE = (
     Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def test_face_frames_onto_utterances(raw, measurements):
         assert got[key][0] == pytest.approx(mean, rel=1e-12) and got[key][1] == n, key
 
     # per speaker and face: utterance means weighted by utterance duration
-    summary = hr.summarize(aligned, by=["track", "from_track"], stats=["mean", "count"])
+    summary = hr.summarize(aligned, by=["track", "from_track"], agg=["mean", "count"])
     with pytest.raises(ValueError, match="mixes from_track"):
         hr.summarize(aligned, by=["track"])
     default = hr.summarize(aligned)
@@ -116,7 +116,7 @@ def test_face_frames_onto_utterances(raw, measurements):
                     (summary["track"] == speaker)
                     & (summary["from_track"] == face)
                     & (summary["name"] == name)
-                ].set_index("stat")["value"]
+                ].set_index("stat")["score"]
                 assert rows["mean"] == pytest.approx(mean, rel=1e-12)
                 assert rows["count"] == len(items)
 
@@ -142,14 +142,14 @@ def test_sentences_onto_utterances_and_speaker_means(raw, measurements):
             assert row["seconds"].item() == pytest.approx(sum(w for w, _ in parts), rel=1e-12)
 
     # prosody itself, per speaker: duration-weighted, not the mean of utterances
-    summary = hr.summarize(long[long["model"] == "prosody"], by=["track"], stats=["mean", "max"])
+    summary = hr.summarize(long[long["model"] == "prosody"], by=["track"], agg=["mean", "max"])
     for speaker in ("spk_0", "spk_1"):
         spans = [u for u in raw["prosody"] if u["track"] == speaker]
         for name in NAMES:
             total = sum(u["end"] - u["begin"] for u in spans)
             mean = sum((u["end"] - u["begin"]) * u["scores"][name] for u in spans) / total
             rows = summary[(summary["track"] == speaker) & (summary["name"] == name)]
-            values = rows.set_index("stat")["value"]
+            values = rows.set_index("stat")["score"]
             assert values["mean"] == pytest.approx(mean, rel=1e-12)
             assert values["max"] == max(u["scores"][name] for u in spans)
             assert rows["seconds"].iloc[0] == pytest.approx(total, rel=1e-12)

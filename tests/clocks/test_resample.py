@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import humeresearch as hr
+from humeresearch import define
 
-from .strategies import joy_series, long_rows, long_table, span_lists
+from .strategies import joy_series, long_from_rows, long_rows, span_lists
 
-SERIES = ["source", "file", "model", "track", "family", "name"]
+SERIES = [*define.SERIES_KEYS, "family", "name"]
 
 
 def in_bin(b, e, start, window):
@@ -95,10 +96,10 @@ def problems(draw):
 @given(problems())
 def test_resample_matches_brute_force(problem):
     rows, step, window, origin = problem
-    data = long_table(rows)
+    data = long_from_rows(rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        out = hr.resample(data, step, window=window, origin=origin, overlapping="allow")
+        out = hr.resample(data, step=step, window=window, origin=origin, overlapping="allow")
     expected = reference_resample(rows, step, window, origin)
     got = {
         (*(r[c] for c in SERIES), r["span_id"]): (r["score"], r["n_spans"], r["seconds"])
@@ -121,14 +122,14 @@ def test_resample_matches_brute_force(problem):
         warnings.simplefilter("ignore", UserWarning)
         if has_overlap(rows):
             with pytest.raises(ValueError, match="overlapping spans"):
-                hr.resample(data, step, window=window, origin=origin)
+                hr.resample(data, step=step, window=window, origin=origin)
         else:
-            hr.resample(data, step, window=window, origin=origin)
+            hr.resample(data, step=step, window=window, origin=origin)
 
 
 def test_hand_computed_overlap_weights():
     data = joy_series([(0.2, 0.7, 0.4), (0.7, 1.6, 0.8)], model="prosody", track="s")
-    out = hr.resample(data, 0.5)
+    out = hr.resample(data, step=0.5)
     # bins [0, .5): 0.3 s of 0.4; [.5, 1): 0.2 s of 0.4 + 0.3 s of 0.8; [1, 1.5): 0.8; [1.5, 2): 0.8
     assert out["span_id"].tolist() == [0, 1, 2, 3]
     assert out["score"].tolist() == pytest.approx([0.4, (0.2 * 0.4 + 0.3 * 0.8) / 0.5, 0.8, 0.8])
@@ -153,9 +154,9 @@ def test_fill_matches_pandas(fill):
         for i, (t, v) in enumerate([(0.1, 0.2), (1.1, 0.6), (3.2, 1.0), (4.4, 0.0)])
         for n in (["Joy", "Calmness"] if i != 2 else ["Joy"])
     ]
-    data = long_table(rows)
-    plain = hr.resample(data, 0.5)
-    filled = hr.resample(data, 0.5, fill=fill)
+    data = long_from_rows(rows)
+    plain = hr.resample(data, step=0.5)
+    filled = hr.resample(data, step=0.5, fill=fill)
     groups = plain.groupby(["name"], observed=True, sort=False)["score"]
     if fill == "ffill":
         expected = groups.ffill()
@@ -173,28 +174,28 @@ def test_granularity_is_never_mixed():
     spans = [(0.0, 0.5, 0.5), (0.5, 1.0, 0.5), (0.0, 1.0, 0.5)]
     data = joy_series(spans, model="language").assign(granularity=["word", "word", "sentence"])
     with pytest.raises(ValueError, match="several granularities"):
-        hr.resample(data, 0.5)
-    out = hr.resample(data, 0.5, granularity="word")
+        hr.resample(data, step=0.5)
+    out = hr.resample(data, step=0.5, granularity="word")
     assert out["n_spans"].tolist() == [1, 1]
-    with pytest.raises(ValueError, match="no 'granularity' column"):
-        hr.resample(data.drop(columns="granularity"), 0.5, granularity="word")
+    with pytest.raises(ValueError, match="needs a 'granularity' column"):
+        hr.resample(data.drop(columns="granularity"), step=0.5, granularity="word")
 
 
 def test_bad_arguments_and_raw_text(face_long):
     for bad in (0, -1, float("nan"), "x"):
         with pytest.raises(ValueError, match="step"):
-            hr.resample(face_long, bad)
-    with pytest.raises(ValueError, match="fill"):
-        hr.resample(face_long, 1.0, fill="mean")
-    with pytest.raises(ValueError, match="overlapping"):
-        hr.resample(face_long, 1.0, overlapping="yes")
+            hr.resample(face_long, step=bad)
+    with pytest.raises(ValueError, match="resample: fill must be None, a number or one of"):
+        hr.resample(face_long, step=1.0, fill="mean")
+    with pytest.raises(ValueError, match="resample: overlapping must be one of 'raise', 'allow'"):
+        hr.resample(face_long, step=1.0, overlapping="yes")
     text = face_long.assign(begin=np.nan, end=np.nan)
     with pytest.warns(UserWarning, match="no time"):
-        out = hr.resample(text, 1.0)
+        out = hr.resample(text, step=1.0)
     assert len(out) == 0
 
 
 def test_grid_is_shared_by_the_series_of_a_file(face_long):
-    out = hr.resample(face_long, 1.0)
+    out = hr.resample(face_long, step=1.0)
     span = out.groupby(["file", "track", "name"], observed=True)["span_id"].agg(["min", "max"])
     assert span.groupby(level="file").nunique().max().max() == 1

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import spans_table
+from .strategies import spans_from_rows
 
 
 def union(intervals):
@@ -34,7 +34,7 @@ def intersection(a, b):
     return sum(max(0.0, min(e1, e2) - max(b1, b2)) for b1, e1 in a for b2, e2 in b)
 
 
-def reference(face_rows, voice_rows, how):
+def reference(face_rows, voice_rows, method):
     results = []
     for file in sorted({r["file"] for r in face_rows} & {r["file"] for r in voice_rows}):
         frames = sorted({r["begin"] for r in face_rows if r["file"] == file})
@@ -68,7 +68,7 @@ def reference(face_rows, voice_rows, how):
         for f in ftracks:
             for v in vtracks:
                 a, fs, vs = intersection(fu[f], vu[v]), measure(fu[f]), measure(vu[v])
-                if how == "phi":
+                if method == "phi":
                     den = math.sqrt(fs * (total - fs) * vs * (total - vs))
                     s = (a * total - fs * vs) / den if den > 0 else math.nan
                 else:
@@ -131,14 +131,14 @@ def problems(draw):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.sampled_from(["phi", "jaccard"]))
-def test_match_tracks_matches_brute_force(problem, how):
+def test_match_tracks_matches_brute_force(problem, method):
     face_rows, voice_rows = problem
     frames = {(r["file"], r["begin"]) for r in face_rows}
     files_ok = all(len({t for f, t in frames if f == file}) > 1 for file, _ in frames)
     if not face_rows or not voice_rows or not files_ok:
         return
-    out = hr.match_tracks(spans_table(face_rows), spans_table(voice_rows), score=how)
-    expected = reference(face_rows, voice_rows, how)
+    out = hr.match_tracks(spans_from_rows(face_rows), spans_from_rows(voice_rows), method=method)
+    expected = reference(face_rows, voice_rows, method)
     got = sorted(
         (
             r["file"],
@@ -185,7 +185,7 @@ def test_cuts_between_speakers_are_found():
         )
         for i, b in enumerate([0.0, 5.0, 10.0, 15.0])
     ]
-    out = hr.match_tracks(spans_table(face), spans_table(voice))
+    out = hr.match_tracks(spans_from_rows(face), spans_from_rows(voice))
     assert list(zip(out["face_track"], out["voice_track"])) == [
         ("face_0", "spk_1"),
         ("face_1", "spk_0"),
@@ -213,10 +213,10 @@ def test_constant_presence_gives_no_pair():
     voice = [
         dict(source="a", file="a", model="prosody", track="spk_0", span_id=0, begin=1.0, end=4.0)
     ]
-    out = hr.match_tracks(spans_table(face), spans_table(voice))
+    out = hr.match_tracks(spans_from_rows(face), spans_from_rows(voice))
     assert len(out) == 0
-    with pytest.raises(ValueError, match="score must be one of"):
-        hr.match_tracks(spans_table(face), spans_table(voice), score="cosine")
-    both = pd.concat([spans_table(face), spans_table(voice)], ignore_index=True)
-    with pytest.raises(ValueError, match="no 'video' spans"):
+    with pytest.raises(ValueError, match="match_tracks: method must be one of 'phi', 'jaccard'"):
+        hr.match_tracks(spans_from_rows(face), spans_from_rows(voice), method="cosine")
+    both = pd.concat([spans_from_rows(face), spans_from_rows(voice)], ignore_index=True)
+    with pytest.raises(ValueError, match="face has no 'video' spans"):
         hr.match_tracks(both, both, face_model="video")

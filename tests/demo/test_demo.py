@@ -130,7 +130,7 @@ def test_truth_vs_found_statuses():
             "model": "face",
             "family": "emotion",
             "name": np.repeat(["Joy", "Awe", "Pain", "Fear", "Love"], 6),
-            "value": np.arange(30, dtype=float) ** 1.5,
+            "score": np.arange(30, dtype=float) ** 1.5,
         }
     )
     out = _analysis.truth_vs_found(truth, cmp, per, high="treatment").set_index("name")
@@ -141,7 +141,7 @@ def test_truth_vs_found_statuses():
         "Fear": "false discovery",
     }
     assert out.loc["Awe", "planted"] == -0.1 and out.loc["Fear", "planted"] == 0.0
-    d = per[per["name"] == "Joy"].pivot(index="participant", columns="condition", values="value")
+    d = per[per["name"] == "Joy"].pivot(index="participant", columns="condition", values="score")
     ci = stats.ttest_rel(d["treatment"], d["control"]).confidence_interval()
     assert (out.loc["Joy", "found_low"], out.loc["Joy", "found_high"]) == pytest.approx(ci)
 

@@ -1,16 +1,18 @@
-"""Synthetic contract tables and statistics results for the figure tests.
+"""Contract tables and statistics results for the figure tests.
 
-``recording``: one video with two faces (instants at 3 fps, ``face_1`` missing from
-10 s to 15 s), two prosody speakers (spans, consecutive spans of ``spk_0`` touching
-and overlapping) and language sentences (spans with text in the spans table).
-``study``: participants x conditions long rows. Results tables have the shapes of
-``compare``, ``mixed``, ``agreement`` and ``embed``.
+``recording``: one video (``rec.mp4``) with two faces (frames at 3 fps from
+:func:`humeresearch.testing.long_table`, ``face_1`` missing from 10 s to 15 s), and
+hand-built spans whose exact extents the tests check: two prosody speakers
+(consecutive spans of ``spk_0`` touching and overlapping) and language sentences
+(with text in the spans table). ``study``: :func:`humeresearch.testing.study`, every
+participant in both conditions, Joy raised in "treatment". Results tables have the
+shapes of ``compare``, ``mixed`` and ``agreement``; ``embedding`` is an
+:class:`humeresearch.Embedding`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -23,60 +25,55 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humeresearch._contract import LONG_COLUMNS, wide_column
+import humeresearch as hr
+from humeresearch import testing
 
 NAMES = ["Joy", "Calmness", "Interest", "Anger", "Sadness", "Boredom"]
 SOURCE = "rec.mp4"
+LONG = ["source", "file", "model", "track", "span_id", "begin", "end", "family", "name", "score"]
+#: hand-built spans per (model, track): (begin, end)
+SPANS = {
+    ("prosody", "spk_0"): [(1.0, 4.0), (4.0, 6.5), (6.0, 9.0), (20.0, 24.0)],
+    ("prosody", "spk_1"): [(10.0, 13.0), (14.5, 18.0)],
+    ("language", "unknown"): [(1.2, 8.8), (10.2, 17.8), (20.2, 23.8)],
+}
+TEXTS = ["hello how are you", "fine thanks", "see you"]
 
 
-def _cat(values) -> pd.Categorical:
-    return pd.Categorical(values)
+def _categorical(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return table.assign(**{c: pd.Categorical(table[c].astype(str)) for c in columns})
 
 
-def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    df = pd.concat(parts, ignore_index=True)
-    out = df[LONG_COLUMNS[:5] + ["begin", "end", "family", "name", "score"]].copy()
-    for c in ("source", "file", "model", "track", "family", "name"):
-        out[c] = _cat(out[c].astype(str))
-    out["span_id"] = out["span_id"].astype(np.int64)
-    return out
+def _faces(seed: int, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Frames of face_0 and face_1 over 30 s; face_1 has none from 10 s to 15 s.
+
+    The k-th name of :data:`NAMES` scores ``0.1 k + 0.3 u`` (``u`` uniform in [0, 1]),
+    so the names differ clearly in their means.
+    """
+    args = dict(
+        sources=[source],
+        models=["face"],
+        tracks={"face": ["face_0", "face_1"]},
+        names=NAMES,
+        duration=30.0,
+        seed=seed,
+    )
+    long, spans = testing.long_table(**args), testing.spans_table(**args)
+    level = long["name"].map({n: 0.1 * k for k, n in enumerate(NAMES)}).astype(float)
+    long = long.assign(score=level + 0.3 * long["score"])
+
+    def gap(table: pd.DataFrame) -> np.ndarray:
+        missing = (table["track"] == "face_1") & table["begin"].between(10.0, 15.0, "left")
+        return missing.to_numpy()
+
+    return long[~gap(long)], spans[~gap(spans)]
 
 
-def make_recording(seed: int = 0, source: str = SOURCE) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(long, spans) of one recording; see the module docstring."""
+def _voice_and_words(seed: int, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long rows and spans of :data:`SPANS`; the language spans carry :data:`TEXTS`."""
     rng = np.random.default_rng(seed)
-    parts = []
-    t = np.round(np.arange(0, 30, 1 / 3), 6)
-    for track, times in (("face_0", t), ("face_1", t[(t < 10) | (t >= 15)])):
-        for k, name in enumerate(NAMES):
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "model": "face",
-                        "track": track,
-                        "span_id": np.arange(len(times)),
-                        "begin": times,
-                        "end": times,
-                        "family": "emotion",
-                        "name": name,
-                        "score": np.clip(
-                            0.1 * k
-                            + 0.3 * np.sin(times / (3 + k)) ** 2
-                            + rng.normal(0, 0.02, len(times)),
-                            0,
-                            1,
-                        ),
-                    }
-                )
-            )
-    spans = {
-        ("prosody", "spk_0"): [(1.0, 4.0), (4.0, 6.5), (6.0, 9.0), (20.0, 24.0)],
-        ("prosody", "spk_1"): [(10.0, 13.0), (14.5, 18.0)],
-        ("language", "unknown"): [(1.2, 8.8), (10.2, 17.8), (20.2, 23.8)],
-    }
-    texts = ["hello how are you", "fine thanks", "see you"]
-    span_rows = []
-    for (model, track), extent in spans.items():
+    parts, span_rows = [], []
+    for (model, track), extent in SPANS.items():
         b = np.array([e[0] for e in extent])
         e = np.array([e[1] for e in extent])
         for k, name in enumerate(NAMES):
@@ -95,80 +92,24 @@ def make_recording(seed: int = 0, source: str = SOURCE) -> tuple[pd.DataFrame, p
                 )
             )
         for i in range(len(b)):
-            span_rows.append(
-                (model, track, i, b[i], e[i], texts[i] if model == "language" else pd.NA)
-            )
+            text = TEXTS[i] if model == "language" else pd.NA
+            span_rows.append((model, track, i, b[i], e[i], text))
     long = pd.concat(parts, ignore_index=True).assign(source=source, file=source)
-    long = _frame([long])
-    face_spans = long[long["model"] == "face"].drop_duplicates(["track", "span_id"])
-    span_rows += [
-        ("face", r.track, r.span_id, r.begin, r.end, pd.NA) for r in face_spans.itertuples()
-    ]
-    spans_table = pd.DataFrame(
-        span_rows, columns=["model", "track", "span_id", "begin", "end", "text"]
-    ).assign(source=source, file=source, api="v0", frame=pd.NA)
-    spans_table["text"] = spans_table["text"].astype("string")
-    return long, spans_table
+    spans = pd.DataFrame(span_rows, columns=["model", "track", "span_id", "begin", "end", "text"])
+    return long, spans.assign(source=source, file=source, api="v0")
 
 
-def make_wide(long: pd.DataFrame) -> pd.DataFrame:
-    keys = ["source", "file", "model", "track", "span_id", "begin", "end"]
-    w = long.assign(col=[wide_column(f, n) for f, n in zip(long["family"], long["name"])])
-    wide = w.pivot_table(index=keys, columns="col", values="score", observed=True).reset_index()
-    wide.columns.name = None
-    for c in ("source", "file", "model", "track"):
-        wide[c] = wide[c].astype("string")
-    wide["model"] = wide["model"].astype("category")
-    wide = wide.assign(
-        api="v0",
-        frame=pd.array([pd.NA] * len(wide), dtype="Int64"),
-        text=pd.array([pd.NA] * len(wide), dtype="string"),
-    )
-    return wide
-
-
-def make_study(n_subjects: int = 10, n_frames: int = 5, seed: int = 0) -> pd.DataFrame:
-    """Long rows of a within-subject study: every participant in both conditions."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for s in range(n_subjects):
-        for cond in ("control", "treatment"):
-            for k, name in enumerate(NAMES):
-                shift = 0.15 if (name == "Joy" and cond == "treatment") else 0.0
-                for f in range(n_frames):
-                    rows.append(
-                        (
-                            f"p{s:02d}",
-                            cond,
-                            f"p{s:02d}_{cond}.mp4",
-                            f,
-                            name,
-                            0.2 + 0.05 * k + shift + rng.normal(0, 0.05),
-                        )
-                    )
-    df = pd.DataFrame(
-        rows, columns=["participant", "condition", "source", "span_id", "name", "score"]
-    )
-    df = df.assign(
-        file=df["source"],
-        model="face",
-        track="face_0",
-        begin=df["span_id"] / 3.0,
-        end=df["span_id"] / 3.0,
-        family="emotion",
-    )
-    out = _frame([df])
-    out["participant"] = df["participant"].to_numpy()
-    out["condition"] = df["condition"].to_numpy()
-    return out
-
-
-@dataclass(frozen=True)
-class FakeEmbedding:
-    coords: pd.DataFrame
-    loadings: pd.DataFrame
-    explained: np.ndarray
-    method: str
+def make_recording(seed: int = 0, source: str = SOURCE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(long, spans) of one recording; see the module docstring."""
+    face_long, face_spans = _faces(seed, source)
+    voice_long, voice_spans = _voice_and_words(seed, source)
+    long = pd.concat([face_long[LONG].astype(object), voice_long[LONG]], ignore_index=True)
+    long = _categorical(long, ["source", "file", "model", "track", "family", "name"])
+    long = long.astype({"span_id": np.int64, "begin": float, "end": float, "score": float})
+    columns = ["source", "file", "model", "track", "span_id", "begin", "end", "api", "text"]
+    spans = pd.concat([face_spans[columns].astype(object), voice_spans[columns]], ignore_index=True)
+    spans = spans.astype({"span_id": np.int64, "begin": float, "end": float, "text": "string"})
+    return long, spans
 
 
 @pytest.fixture
@@ -187,13 +128,11 @@ def spans(recording) -> pd.DataFrame:
 
 
 @pytest.fixture
-def wide(long) -> pd.DataFrame:
-    return make_wide(long)
-
-
-@pytest.fixture
 def study() -> pd.DataFrame:
-    return make_study()
+    """10 participants x 2 conditions x 5 frames, Joy raised by 0.15 in "treatment"."""
+    return testing.study(
+        subjects=10, names=NAMES, frames=5, effects={"Joy": 0.15}, subject_sd=0.05, noise_sd=0.05
+    )
 
 
 @pytest.fixture
@@ -251,7 +190,7 @@ def agreement_results() -> pd.DataFrame:
 
 
 @pytest.fixture
-def embedding() -> FakeEmbedding:
+def embedding() -> hr.Embedding:
     rng = np.random.default_rng(1)
     coords = pd.DataFrame(
         {
@@ -264,7 +203,7 @@ def embedding() -> FakeEmbedding:
         {"dim1": [0.8, -0.1, 0.3, 0.05, -0.5, 0.2], "dim2": [0.1, 0.7, -0.4, 0.05, 0.2, -0.1]},
         index=pd.Index(NAMES, name="name"),
     )
-    return FakeEmbedding(coords, loadings, np.array([0.42, 0.21]), "pca")
+    return hr.Embedding(coords, loadings, np.array([0.42, 0.21]), "pca")
 
 
 @pytest.fixture(autouse=True)

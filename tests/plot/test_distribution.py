@@ -22,7 +22,7 @@ def subject_means(study, names):
 def test_violin_per_name_and_condition_with_subject_dots(study):
     names = ["Joy", "Anger", "Sadness"]
     before = n_figures()
-    ax = hr.plot.distribution(study, hue="condition", subject="participant", names=names)
+    ax = hr.plot.distribution(study, hue="condition", subject="participant", name=names)
     assert isinstance(ax, Axes) and n_figures() == before + 1
     bodies = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bodies) == 3 * 2
@@ -54,7 +54,7 @@ def test_names_without_hue_are_coloured_by_the_palette_and_ranked(study):
 def test_point_shows_the_mean_of_subject_means(study):
     names = ["Joy", "Calmness"]
     ax = hr.plot.distribution(
-        study, hue="condition", subject="participant", kind="point", names=names
+        study, hue="condition", subject="participant", kind="point", name=names
     )
     means = subject_means(study, names).groupby(level=[0, 1], observed=True).mean()
     got = []
@@ -66,7 +66,7 @@ def test_point_shows_the_mean_of_subject_means(study):
 
 
 def test_strip_draws_every_value(study):
-    ax = hr.plot.distribution(study, kind="strip", names=["Joy"])
+    ax = hr.plot.distribution(study, kind="strip", name="Joy")
     (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
     joy = study[study["name"] == "Joy"]["score"].to_numpy()
     np.testing.assert_allclose(np.sort(dots.get_offsets()[:, 1]), np.sort(joy))
@@ -76,7 +76,7 @@ def test_any_table_with_the_columns_and_given_axes(study):
     per = study.groupby(["participant", "condition"], observed=True)["score"].mean().reset_index()
     fig, ax = plt.subplots()
     before = n_figures()
-    out = hr.plot.distribution(per, x="condition", y="score", kind="box", ax=ax)
+    out = hr.plot.distribution(per, x="condition", value="score", kind="box", ax=ax)
     assert out is ax and n_figures() == before
     assert [t.get_text() for t in ax.get_xticklabels()] == ["control", "treatment"]
 
@@ -86,8 +86,8 @@ def test_any_table_with_the_columns_and_given_axes(study):
     [
         ({"kind": "bar"}, "kind must be one of 'violin', 'box', 'strip', 'point'"),
         ({"hue": "name"}, "must be different columns"),
-        ({"y": "condition"}, "must be numeric"),
-        ({"subject": "nope"}, "lacks column"),
+        ({"value": "condition"}, "must be numeric"),
+        ({"subject": "nope"}, "has no column"),
     ],
 )
 def test_bad_options(study, kwargs, message):

@@ -1,4 +1,4 @@
-"""Every public figure function is documented and its example runs."""
+"""Every public figure function is documented, follows the vocabulary, and its example runs."""
 
 from __future__ import annotations
 
@@ -18,20 +18,39 @@ MODULES = [
     "_distribution",
     "_radar",
     "_forest",
+    "_volcano",
     "_matrix",
     "_map",
 ]
+PUBLIC = [n for n in plot.__all__ if callable(getattr(plot, n))]
+FUNCTIONS = [n for n in PUBLIC if inspect.isfunction(getattr(plot, n))]
+#: colour and style helpers: their first argument is not a table
+HELPERS = {"color", "palette", "group_palette", "style"}
 
 
-@pytest.mark.parametrize("name", [n for n in plot.__all__ if callable(getattr(plot, n))])
-def test_public_functions_have_numpydoc_sections(name):
-    doc = inspect.getdoc(getattr(plot, name)) or ""
-    for section in ("Parameters", "Returns", "Examples"):
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_names_have_numpydoc_sections(name):
+    obj = getattr(plot, name)
+    doc = inspect.getdoc(obj) or ""
+    sections = ("Parameters", "Returns", "Examples") if inspect.isfunction(obj) else (
+        "Parameters", "Examples")  # fmt: skip
+    for section in sections:
         assert f"\n{section}\n---" in doc, f"{name} lacks {section}"
     assert "%(" not in doc  # every shared fragment was filled in
-    signature = inspect.signature(getattr(plot, name))
+    signature = inspect.signature(obj)
     for param in signature.parameters:
         assert param in doc, f"{name}: parameter {param!r} undocumented"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_data_first_then_keyword_only(name):
+    params = list(inspect.signature(getattr(plot, name)).parameters.values())
+    if name not in HELPERS:
+        assert params[0].name == "data"
+    assert params[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:]), name
+    banned = {"names", "models", "tracks", "by", "results", "embedding", "dv"}
+    assert not banned & {p.name for p in params[1:]}, name
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ def test_forest_mixed_detects_estimate_and_drops_intercepts(mixed_results):
     both = hr.plot.forest(mixed_results, term=["Intercept", "condition[T.treatment]"])
     labels = [t.get_text() for t in both.get_yticklabels()]
     assert len(labels) == 12 and "Joy \u00b7 Intercept" in labels
-    with pytest.raises(ValueError, match="terms \\['time'\\] not in results"):
+    with pytest.raises(ValueError, match="term \\['time'\\] not in data"):
         hr.plot.forest(mixed_results, term="time")
 
 
@@ -78,7 +78,7 @@ def test_forest_with_given_axes_and_errors(compare_results):
     assert hr.plot.forest(compare_results, ax=ax) is ax and n_figures() == before
     with pytest.raises(ValueError, match="neither an 'effect'"):
         hr.plot.forest(compare_results.drop(columns="effect"))
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="has no column"):
         hr.plot.forest(compare_results.drop(columns="ci_low"))
     with pytest.raises(ValueError, match="no row with a finite"):
         hr.plot.forest(compare_results.assign(effect=np.nan))
@@ -138,7 +138,7 @@ def test_real_compare_and_mixed_outputs(study):
     per = study.groupby(["name", "participant", "condition"], observed=True)["score"].mean()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fits = hr.mixed(per.reset_index(), "score ~ condition", groups="participant")
+        fits = hr.mixed(per.reset_index(), formula="score ~ condition", subject="participant")
     ax = hr.plot.forest(fits)
     assert len(ax.get_yticklabels()) == (fits["term"] != "Intercept").sum()
     assert hr.plot.volcano(fits).get_xlabel().startswith("estimate")

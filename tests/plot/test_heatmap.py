@@ -80,9 +80,9 @@ def test_categorical_x_aggregates_and_annotates(study):
     assert ax.texts[0].get_text() == f"{got[0, 0]:.2f}"
 
 
-def test_names_keep_their_order_and_top_k_picks_the_highest(long):
+def test_name_keeps_its_order_and_top_k_picks_the_highest(long):
     face = long[long["model"] == "face"]
-    ax = hr.plot.heatmap(face, names=["sadness", "Joy"], step=10)
+    ax = hr.plot.heatmap(face, name=["sadness", "Joy"], step=10)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Sadness", "Joy"]
     ax = hr.plot.heatmap(face, top_k=2, step=10)
     means = face.groupby("name", observed=True)["score"].mean().sort_values(ascending=False)
@@ -90,7 +90,7 @@ def test_names_keep_their_order_and_top_k_picks_the_highest(long):
 
 
 def test_several_models_get_their_own_rows(long):
-    ax = hr.plot.heatmap(long, names=["Joy"], step=5)
+    ax = hr.plot.heatmap(long, name="Joy", step=5)
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "face \u00b7 Joy",
         "prosody \u00b7 Joy",
@@ -164,7 +164,7 @@ def test_draws_into_given_axes(long):
     [
         ({"agg": "sum"}, "agg must be one of"),
         ({"step": -1.0}, "step must be a positive number"),
-        ({"x": "nope"}, "lacks column"),
+        ({"x": "nope"}, "has no column"),
     ],
 )
 def test_bad_options(long, kwargs, message):
@@ -175,5 +175,5 @@ def test_bad_options(long, kwargs, message):
 def test_time_rows_must_be_series_columns(study):
     with pytest.raises(ValueError, match="rows \\(y=\\) must be among"):
         hr.plot.heatmap(study, y=["condition", "name"])
-    ax = hr.plot.heatmap(study, y=["track", "name"], step=1.0, names=["Joy"])
+    ax = hr.plot.heatmap(study, y=["track", "name"], step=1.0, name=["Joy"])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["face_0 \u00b7 Joy"]

@@ -51,7 +51,7 @@ def test_points_per_group_and_longest_loadings_as_arrows(embedding):
 
 
 def test_named_arrows_no_hue_and_coordinates_only(embedding):
-    ax = hr.plot.expression_map(embedding, names=["sadness", "Joy"])
+    ax = hr.plot.expression_map(embedding, name=["sadness", "Joy"])
     assert [t.get_text() for t in ax.texts] == ["Sadness", "Joy"]
     assert ax.get_legend() is None
     ax = hr.plot.expression_map(embedding.coords)
@@ -66,7 +66,7 @@ def test_given_axes_and_errors(embedding):
     assert hr.plot.expression_map(embedding, ax=ax) is ax and n_figures() == before
     with pytest.raises(TypeError, match="output of humeresearch.embed"):
         hr.plot.expression_map(object())
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="has no column"):
         hr.plot.expression_map(embedding, y="dim3")
     with pytest.raises(ValueError, match="n_loadings"):
         hr.plot.expression_map(embedding, n_loadings=-1)

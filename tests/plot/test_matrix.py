@@ -69,7 +69,7 @@ def test_agreement_matrix_errors(agreement_results):
         hr.plot.agreement_matrix(agreement_results, x="name", y="method")
     with pytest.raises(ValueError, match="none of the value columns"):
         hr.plot.agreement_matrix(agreement_results.drop(columns="estimate"), x="name", y="pair")
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="has no column"):
         hr.plot.agreement_matrix(agreement_results, x="name", y="nope")
 
 
@@ -119,7 +119,7 @@ def test_correlation_matrix_lower_triangle_equals_numpy(long):
 def test_correlation_matrix_full_spearman_and_cluster(long):
     face = long[long["model"] == "face"]
     ax = hr.plot.correlation_matrix(
-        face, triangle="full", method="spearman", names=["Joy", "Anger", "Boredom"]
+        face, triangle="full", method="spearman", name=["Joy", "Anger", "Boredom"]
     )
     wide = wide_scores(long)
     rho = stats.spearmanr(wide[["Joy", "Anger", "Boredom"]].to_numpy()).statistic
@@ -153,7 +153,7 @@ def test_correlation_matrix_options_and_axes(long):
             long,
             columns=["model", "name"],
             index=["source", "span_id"],
-            names=["Joy", "Anger"],
+            name=["Joy", "Anger"],
             ax=ax,
             cbar=False,
         )
@@ -164,4 +164,4 @@ def test_correlation_matrix_options_and_axes(long):
     with pytest.raises(ValueError, match="triangle must be one of"):
         hr.plot.correlation_matrix(long, triangle="diag")
     with pytest.raises(ValueError, match="at least 2 variables"):
-        hr.plot.correlation_matrix(long, names=["Joy"])
+        hr.plot.correlation_matrix(long, name=["Joy"])

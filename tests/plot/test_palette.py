@@ -14,7 +14,7 @@ import pytest
 from matplotlib.colors import to_rgb
 
 import humeresearch as hr
-from humeresearch.plot import PALETTE, color, group_palette, palette, style
+from humeresearch.plot import PALETTE, Style, color, group_palette, palette, style
 
 
 def vocab() -> dict:
@@ -71,6 +71,8 @@ def test_palette_keeps_order_and_applies_overrides():
     assert out["Sadness"] == (1.0, 0.0, 0.0)
     assert out["joy"] == out["Joy"] == (0.0, 0.0, 0.0)
     assert len(palette()) == 53
+    with pytest.raises(TypeError):
+        palette(["Joy"], {"joy": "black"})  # overrides is keyword-only
 
 
 def test_group_palette_runs_light_to_dark():
@@ -79,25 +81,41 @@ def test_group_palette_runs_light_to_dark():
     assert light[0] > light[1]
     assert shades["c"] == (0.0, 0.0, 0.0)
     assert len(group_palette(["only"])) == 1
+    with pytest.raises(TypeError):
+        group_palette(["a"], {"a": "black"})  # overrides is keyword-only
 
 
 def test_style_applies_paper_defaults_and_restores_as_context():
     before = dict(mpl.rcParams)
     with style("talk", font_scale=1.5, rc={"axes.grid": True}) as s:
+        assert isinstance(s, Style)
         assert mpl.rcParams["font.size"] == pytest.approx(8 * 1.6 * 1.5)
         assert mpl.rcParams["pdf.fonttype"] == 42 and mpl.rcParams["svg.fonttype"] == "none"
         assert mpl.rcParams["axes.grid"] is True
         assert s.rc["axes.grid"] is True
     assert dict(mpl.rcParams) == before
-    with pytest.raises(ValueError, match="context must be one of"):
+    with pytest.raises(ValueError, match="style: context must be one of 'paper', 'notebook'"):
         style("journal")
     with pytest.raises(ValueError, match="font_scale"):
         style(font_scale=0)
 
 
+def test_style_as_a_function_keeps_its_values_until_restored():
+    before = dict(mpl.rcParams)
+    s = style("poster")
+    try:
+        assert isinstance(s, Style) and len(s.rc) == 25
+        assert mpl.rcParams["font.size"] == pytest.approx(16.0)
+        assert repr(s) == "<humeresearch.plot.Style: 25 rcParams>"
+    finally:
+        with s:  # leaving the context restores what the call replaced
+            pass
+    assert dict(mpl.rcParams) == before
+
+
 def test_figures_use_the_session_palette(long, compare_results):
-    fig = hr.plot.timeline(long, names=["Joy"], models="face", palette={"joy": "black"})
-    assert fig.axes[0].get_lines()[0].get_color() == (0.0, 0.0, 0.0)
+    axes = hr.plot.timeline(long, name=["Joy"], model="face", palette={"joy": "black"})
+    assert axes[0].get_lines()[0].get_color() == (0.0, 0.0, 0.0)
     ax = hr.plot.forest(compare_results)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     edge = ax.collections[-1].get_edgecolors()[labels.index("Anger")]

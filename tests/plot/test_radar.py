@@ -15,7 +15,7 @@ from .conftest import n_figures
 
 def test_one_polygon_per_group_with_subject_level_profiles(study):
     before = n_figures()
-    ax = hr.plot.radar(study, by="condition", subject="participant", top_k=5)
+    ax = hr.plot.radar(study, hue="condition", subject="participant", top_k=5)
     assert ax.name == "polar" and n_figures() == before + 1
     means = study.groupby("name", observed=True)["score"].mean().sort_values(ascending=False)
     names = sorted(means.index[:5], key=str.casefold)
@@ -37,8 +37,8 @@ def test_one_polygon_per_group_with_subject_level_profiles(study):
     assert ax.get_ylim()[0] == 0.0
 
 
-def test_names_fix_the_axis_order_and_no_by_gives_one_polygon(study):
-    ax = hr.plot.radar(study, names=["Sadness", "joy", "Anger"], fill=False)
+def test_name_fixes_the_axis_order_and_no_hue_gives_one_polygon(study):
+    ax = hr.plot.radar(study, name=["Sadness", "joy", "Anger"], fill=False)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sadness", "Joy", "Anger"]
     (line,) = ax.get_lines()
     assert len(ax.patches) == 0 and ax.get_legend() is None
@@ -52,7 +52,7 @@ def test_draws_into_a_given_polar_axes_only(study):
     polar = fig.add_subplot(121, projection="polar")
     flat = fig.add_subplot(122)
     before = n_figures()
-    assert hr.plot.radar(study, by="condition", ax=polar) is polar
+    assert hr.plot.radar(study, hue="condition", ax=polar) is polar
     assert n_figures() == before
     with pytest.raises(ValueError, match="polar Axes"):
         hr.plot.radar(study, ax=flat)
@@ -60,6 +60,6 @@ def test_draws_into_a_given_polar_axes_only(study):
 
 def test_needs_three_names(study):
     with pytest.raises(ValueError, match="at least 3 names"):
-        hr.plot.radar(study, names=["Joy", "Anger"])
+        hr.plot.radar(study, name=["Joy", "Anger"])
     with pytest.raises(ValueError, match="agg must be one of"):
         hr.plot.radar(study, agg="max")

@@ -6,10 +6,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 
 import humeresearch as hr
+from humeresearch import testing
 from humeresearch.plot import color
 
 from .conftest import NAMES, make_recording, n_figures
@@ -28,18 +29,26 @@ class FakeMeasurements:
         return self._spans
 
 
-def lane(fig: Figure, label: str):
-    matches = [a for a in fig.axes if a.get_ylabel() == label]
-    assert len(matches) == 1, [a.get_ylabel() for a in fig.axes]
+def lane(axes: np.ndarray, label: str) -> Axes:
+    matches = [a for a in axes if a.get_ylabel() == label]
+    assert len(matches) == 1, [a.get_ylabel() for a in axes]
     return matches[0]
+
+
+def legend_texts(axes: np.ndarray) -> list[str]:
+    (legend,) = axes[0].figure.legends
+    return [t.get_text() for t in legend.get_texts()]
 
 
 def test_one_lane_per_model_and_track_in_contract_order(long):
     before = n_figures()
-    fig = hr.plot.timeline(long, names=["Joy", "Calmness"])
-    assert isinstance(fig, Figure)
+    axes = hr.plot.timeline(long, name=["Joy", "Calmness"])
+    # one Axes per lane, as plt.subplots returns them (no Figure: no second rendering)
+    assert isinstance(axes, np.ndarray) and axes.shape == (5,)
+    assert all(isinstance(a, Axes) for a in axes)
     assert n_figures() == before + 1
-    labels = [a.get_ylabel() for a in fig.axes]
+    assert list(axes) == axes[0].figure.axes
+    labels = [a.get_ylabel() for a in axes]
     assert labels == [
         "face\nface_0",
         "face\nface_1",
@@ -48,17 +57,17 @@ def test_one_lane_per_model_and_track_in_contract_order(long):
         "language",
     ]
     # every lane shares the recording's clock
-    lims = {a.get_xlim() for a in fig.axes}
+    lims = {a.get_xlim() for a in axes}
     assert len(lims) == 1
     b, e = long["begin"].min(), long["end"].max()
     assert lims.pop() == pytest.approx((b, e))
-    assert fig.axes[-1].get_xlabel() == "time (s)"
+    assert axes[-1].get_xlabel() == "time (s)"
 
 
 def test_instants_are_lines_in_fixed_colours_broken_at_missing_frames(long):
-    fig = hr.plot.timeline(long, names=["Joy", "Calmness"])
+    axes = hr.plot.timeline(long, name=["Joy", "Calmness"])
     for track in ("face_0", "face_1"):
-        ax = lane(fig, f"face\n{track}")
+        ax = lane(axes, f"face\n{track}")
         lines = ax.get_lines()
         assert len(lines) == 2
         for line, name in zip(lines, ["Joy", "Calmness"]):
@@ -77,8 +86,8 @@ def test_instants_are_lines_in_fixed_colours_broken_at_missing_frames(long):
 
 
 def test_spans_are_segments_over_their_whole_extent(long):
-    fig = hr.plot.timeline(long, names=["Joy"])
-    ax = lane(fig, "prosody\nspk_0")
+    axes = hr.plot.timeline(long, name=["Joy"])
+    ax = lane(axes, "prosody\nspk_0")
     assert ax.get_lines() == []  # no points at span midpoints
     cols = [c for c in ax.collections if isinstance(c, LineCollection)]
     rows = long[(long["track"] == "spk_0") & (long["name"] == "Joy")].sort_values("begin")
@@ -94,15 +103,15 @@ def test_spans_are_segments_over_their_whole_extent(long):
 
 
 def test_shared_legend_lists_each_name_once_in_its_colour(long):
-    fig = hr.plot.timeline(long, names=["Joy", "Anger", "Calmness"])
-    (legend,) = fig.legends
+    axes = hr.plot.timeline(long, name=["Joy", "Anger", "Calmness"])
+    (legend,) = axes[0].figure.legends
     assert [t.get_text() for t in legend.get_texts()] == ["Joy", "Anger", "Calmness"]
     for handle, name in zip(legend.legend_handles, ["Joy", "Anger", "Calmness"]):
         assert tuple(handle.get_color()) == color(name)
 
 
 def test_top_k_per_model_by_duration_weighted_mean(long):
-    fig = hr.plot.timeline(long, top_k=2)
+    axes = hr.plot.timeline(long, top_k=2)
     expected: list[str] = []
     for model in ("face", "prosody", "language"):
         rows = long[long["model"] == model]
@@ -113,65 +122,69 @@ def test_top_k_per_model_by_duration_weighted_mean(long):
             means[name] = float((r["score"] * w).sum() / w.sum())
         best = sorted(means, key=lambda n: -means[n])[:2]
         expected += [n for n in best if n not in expected]
-    (legend,) = fig.legends
-    assert [t.get_text() for t in legend.get_texts()] == expected
+    assert legend_texts(axes) == expected
 
 
 def test_transcript_from_spans_starts_at_each_span(long, spans):
-    fig = hr.plot.timeline(long, names=["Joy"], spans=spans)
-    ax = lane(fig, "language")
+    axes = hr.plot.timeline(long, name=["Joy"], spans=spans)
+    ax = lane(axes, "language")
     texts = sorted(ax.texts, key=lambda t: t.get_position()[0])
     words = spans[spans["model"] == "language"].sort_values("begin")
     assert [t.get_text() for t in texts] == list(words["text"])
     assert [t.get_position()[0] for t in texts] == pytest.approx(list(words["begin"]))
     # the transcript goes once, on the language lane only
-    assert all(len(a.texts) == 0 for a in fig.axes if a is not ax)
+    assert all(len(a.texts) == 0 for a in axes if a is not ax)
 
 
 def test_measurements_supply_text_and_text_false_turns_it_off(long, spans):
     m = FakeMeasurements(long, spans)
-    fig = hr.plot.timeline(m, names=["Joy"])
-    assert len(lane(fig, "language").texts) == 3
-    fig = hr.plot.timeline(m, names=["Joy"], text=False)
-    assert len(lane(fig, "language").texts) == 0
-    fig = hr.plot.timeline(m, names=["Joy"], text=True)
-    assert len(lane(fig, "language").texts) == 3
+    axes = hr.plot.timeline(m, name=["Joy"])
+    assert len(lane(axes, "language").texts) == 3
+    axes = hr.plot.timeline(m, name=["Joy"], text=False)
+    assert len(lane(axes, "language").texts) == 0
+    axes = hr.plot.timeline(m, name=["Joy"], text=True)
+    assert len(lane(axes, "language").texts) == 3
     with pytest.raises(ValueError, match="spans="):
-        hr.plot.timeline(long, names=["Joy"], text=True)
+        hr.plot.timeline(long, name=["Joy"], text=True)
 
 
 def test_long_text_is_truncated_to_its_room(long, spans):
     spans = spans.copy()
     mask = (spans["model"] == "language").to_numpy()
     spans.loc[mask, "text"] = ["word " * 200] * int(mask.sum())
-    fig = hr.plot.timeline(long, names=["Joy"], spans=spans, figsize=(6, 6))
-    texts = lane(fig, "language").texts
+    axes = hr.plot.timeline(long, name=["Joy"], spans=spans, figsize=(6, 6))
+    texts = lane(axes, "language").texts
     assert texts and all(t.get_text().endswith("\u2026") and len(t.get_text()) < 200 for t in texts)
 
 
-def test_models_tracks_and_names_select(long):
-    fig = hr.plot.timeline(
-        long, models=["language", "face"], tracks=["face_1", "unknown"], names=["joy"]
+def test_model_track_and_name_select(long):
+    axes = hr.plot.timeline(
+        long, model=["language", "face"], track=["face_1", "unknown"], name=["joy"]
     )
-    assert [a.get_ylabel() for a in fig.axes] == ["language", "face\nface_1"]
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Joy"]
+    assert [a.get_ylabel() for a in axes] == ["language", "face\nface_1"]
+    assert legend_texts(axes) == ["Joy"]
+    one = hr.plot.timeline(long, model="face", track="face_0", name="Joy")
+    assert one.shape == (1,) and one[0].get_ylabel() == "face\nface_0"
 
 
 def test_draws_into_given_axes_without_new_figure(long):
     fig, axes = plt.subplots(5, 1)
     before = n_figures()
-    out = hr.plot.timeline(long, names=["Joy"], ax=axes)
-    assert out is fig and n_figures() == before
+    out = hr.plot.timeline(long, name=["Joy"], ax=axes)
+    assert list(out) == list(axes) and n_figures() == before
     assert all(len(a.get_lines()) + len(a.collections) > 0 for a in axes)
     assert fig.legends == [] and axes[0].get_legend() is not None
     with pytest.raises(ValueError, match="one matplotlib Axes per lane"):
-        hr.plot.timeline(long, names=["Joy"], ax=axes[0])
+        hr.plot.timeline(long, name=["Joy"], ax=axes[0])
 
 
-def test_wide_input_draws_the_same_lines(long, wide):
-    a = hr.plot.timeline(long, names=["Joy"], models="face")
-    b = hr.plot.timeline(wide, names=["Joy"], models="face")
-    for la, lb in zip(a.axes, b.axes):
+def test_wide_input_draws_the_same_lines():
+    args = dict(models=["face", "prosody"], tracks={"face": ["face_0", "face_1"]}, names=NAMES)
+    long, wide = testing.long_table(**args), testing.wide_table(**args)
+    a = hr.plot.timeline(long, name=["Joy"], model="face")
+    b = hr.plot.timeline(wide, name=["Joy"], model="face")
+    assert len(a) == len(b) == 2
+    for la, lb in zip(a, b):
         np.testing.assert_allclose(la.get_lines()[0].get_xydata(), lb.get_lines()[0].get_xydata())
 
 
@@ -181,9 +194,9 @@ def test_several_recordings_need_a_choice():
     both = pd.concat([one, two], ignore_index=True)
     with pytest.raises(ValueError, match="2 recordings.*a.mp4"):
         hr.plot.timeline(both)
-    fig = hr.plot.timeline(both, source="b.mp4", names=["Joy"], models="face")
+    axes = hr.plot.timeline(both, source="b.mp4", name=["Joy"], model="face")
     rows = two[(two["track"] == "face_0") & (two["name"] == "Joy")]
-    np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), rows["score"])
+    np.testing.assert_allclose(axes[0].get_lines()[0].get_ydata(), rows["score"])
     with pytest.raises(ValueError, match="no rows for source='c.mp4'"):
         hr.plot.timeline(both, source="c.mp4")
 
@@ -191,9 +204,9 @@ def test_several_recordings_need_a_choice():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"models": ["burst"]}, "models \\['burst'\\] not in the recording"),
-        ({"tracks": ["face_9"]}, "tracks \\['face_9'\\] not in the recording"),
-        ({"names": ["Nope"]}, "names \\['Nope'\\] are not in the data"),
+        ({"model": ["burst"]}, "model \\['burst'\\] not in the recording"),
+        ({"track": "face_9"}, "track \\['face_9'\\] not in the recording"),
+        ({"name": ["Nope"]}, "name \\['Nope'\\] not in the data"),
         ({"top_k": 0}, "top_k must be a positive int"),
         ({"family": "facs"}, "no rows of family"),
     ],
@@ -207,16 +220,16 @@ def test_untimed_rows_are_left_out_and_all_untimed_raises(long):
     text = long[long["model"] == "language"].assign(begin=np.nan, end=np.nan)
     with pytest.raises(ValueError, match="no row has a time"):
         hr.plot.timeline(text)
-    fig = hr.plot.timeline(
-        pd.concat([long[long["model"] == "face"], text.assign(source="rec.mp4")]), names=["Joy"]
+    axes = hr.plot.timeline(
+        pd.concat([long[long["model"] == "face"], text.assign(source="rec.mp4")]), name=["Joy"]
     )
-    assert [a.get_ylabel() for a in fig.axes] == ["face\nface_0", "face\nface_1"]
+    assert [a.get_ylabel() for a in axes] == ["face\nface_0", "face\nface_1"]
 
 
 def test_real_interview_has_a_transcript(fixtures):
     m = hr.read(fixtures / "interreviewer_predictions.json")
-    fig = hr.plot.timeline(m)
-    labels = [a.get_ylabel() for a in fig.axes]
+    axes = hr.plot.timeline(m)
+    labels = [a.get_ylabel() for a in axes]
     assert labels == [
         "face\nface_0",
         "face\nface_1",
@@ -224,5 +237,5 @@ def test_real_interview_has_a_transcript(fixtures):
         "prosody\nspk_1",
         "language",
     ]
-    assert len(lane(fig, "language").texts) > 5
-    assert 5 <= len(fig.legends[0].get_texts()) <= 15
+    assert len(lane(axes, "language").texts) > 5
+    assert 5 <= len(legend_texts(axes)) <= 15

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 import humeresearch as hr
-from humeresearch._errors import ContractError
+from humeresearch.errors import ContractError
 
 from .conftest import assert_same_measurements
 

@@ -36,14 +36,14 @@ def test_lists_match_the_spec_file():
 def test_real_outputs_hold_only_known_names(real):
     m = hr.read(real / "interreviewer_predictions.json")
     for model in ("face", "prosody", "language"):
-        assert voc.check(m, "v0", model).empty
+        assert voc.check(m, api="v0", model=model).empty
 
 
 def test_check_finds_a_mixed_up_model(real):
     language = hr.read(real / "interreviewer_predictions.json").long()
     language = language[language["model"] == "language"].copy()
     language["model"] = "face"  # as if a language table had been labelled face
-    report = voc.check(language, "v0", "face")
+    report = voc.check(language, api="v0", model="face")
     counts = Counter(
         (f, n)
         for f, n in zip(language["family"].astype(str), language["name"].astype(str))
@@ -58,9 +58,9 @@ def test_check_finds_a_mixed_up_model(real):
 
 def test_check_rejects_what_it_cannot_read():
     with pytest.raises(TypeError, match="Measurements"):
-        voc.check([1, 2], "v0", "face")
+        voc.check([1, 2], api="v0", model="face")
     with pytest.raises(ValueError, match="family"):
-        voc.check(pd.DataFrame({"model": ["face"], "name": ["Joy"]}), "v0", "face")
+        voc.check(pd.DataFrame({"model": ["face"], "name": ["Joy"]}), api="v0", model="face")
 
 
 def test_map_names_is_case_insensitive_and_reports_both_sides():

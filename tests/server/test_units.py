@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
-import json
 
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humeresearch.server import content_hash
 from humeresearch.server._media import MediaError, audio_pcm, check_jpeg, jpeg_size
 from humeresearch.server._multipart import BodyTooLarge, MultipartError, read_multipart
 from humeresearch.server._util import is_loopback_host, iso_ms, parse_rfc3339_ms
@@ -103,14 +100,3 @@ def test_hosts_and_times():
     assert iso_ms(1_700_000_000_123) == "2023-11-14T22:13:20.123Z"
     assert parse_rfc3339_ms("2023-11-14T22:13:20.123Z") == 1_700_000_000_123
     assert parse_rfc3339_ms("2023-11-14T23:13:20.123+01:00") == 1_700_000_000_123
-
-
-def test_content_hash_definition():
-    config = {"b": [1, 2], "a": {"y": None, "x": "é"}}
-    files = [b"one", b""]
-    doc = {"config": config, "files": [hashlib.sha256(f).hexdigest() for f in files]}
-    expected = hashlib.sha256(
-        json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    ).hexdigest()
-    assert content_hash(config, files) == expected
-    assert content_hash(None, []) == content_hash({}, [])

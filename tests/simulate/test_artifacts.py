@@ -29,7 +29,7 @@ def job():
         Source("file", "talk.wav", data=wav(signal(9.0, [(0.5, 3.0), (3.2, 3.5), (4.0, 8.5)]))),
         Source("text", "text-0", text="Hello, world. Fine."),
     ]
-    preds = v0_predictions(sources, MODELS)
+    preds = v0_predictions(sources, models=MODELS)
     return preds, zipfile.ZipFile(io.BytesIO(v0_artifacts_zip(preds)))
 
 

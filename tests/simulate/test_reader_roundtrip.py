@@ -62,7 +62,7 @@ def mixed():
         "ner": {},
         "facemesh": {},
     }
-    return v0_predictions(sources, models)
+    return v0_predictions(sources, models=models)
 
 
 def test_read_v0_predictions(mixed):
@@ -79,7 +79,7 @@ def test_read_v0_predictions(mixed):
 
 
 def test_read_study():
-    s = study(4, duration=12.0, effects=[Effect("Joy", "treatment", 0.1)], seed=2)
+    s = study(participants=4, duration=12.0, effects=[Effect("Joy", "treatment", 0.1)], seed=2)
     m = hr.read(s.predictions)
     sp, _ = _check(m, s.predictions)
     assert set(sp["source"].astype(str)) == set(s.design["source"])
@@ -88,7 +88,7 @@ def test_read_study():
 
 
 def test_read_artifacts_zip_matches_json():
-    s = study(3, duration=8.0, seed=1)
+    s = study(participants=3, duration=8.0, seed=1)
     from_zip = hr.read(v0_artifacts_zip(s.predictions)).spans()
     spans, _ = _expected(s.predictions)
     got = from_zip.groupby(["model", "track"], observed=True).size()

@@ -33,7 +33,7 @@ def test_batch_predictions_parse():
         "ner": {},
         "facemesh": {},
     }
-    out = v0_predictions(sources, models) + study(2, duration=6.0).predictions
+    out = v0_predictions(sources, models=models) + study(participants=2, duration=6.0).predictions
     parsed = pydantic.TypeAdapter(list[UnionPredictResult]).validate_python(out)
     face = parsed[1].results.predictions[0].models.face.grouped_predictions[0].predictions[0]
     assert face.time == 0.0 and len(face.facs) == 36

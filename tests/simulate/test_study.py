@@ -93,14 +93,35 @@ def test_truth(planted):
             "shift": 0.15,
         },
     ]
-    every = study(2, duration=4.0, effects=[Effect("Joy", "control", -0.05)]).truth()
+    every = study(participants=2, duration=4.0, effects=[Effect("Joy", "control", -0.05)]).truth()
     assert every["model"].tolist() == ["face", "prosody", "language", "burst"]
 
 
 def test_deterministic():
-    a = study(3, ("a", "b", "c"), recordings=2, duration=5.0, models=("face", "prosody"), seed=4)
-    b = study(3, ("a", "b", "c"), recordings=2, duration=5.0, models=("face", "prosody"), seed=4)
-    c = study(3, ("a", "b", "c"), recordings=2, duration=5.0, models=("face", "prosody"), seed=5)
+    a = study(
+        participants=3,
+        conditions=("a", "b", "c"),
+        recordings=2,
+        duration=5.0,
+        models=("face", "prosody"),
+        seed=4,
+    )
+    b = study(
+        participants=3,
+        conditions=("a", "b", "c"),
+        recordings=2,
+        duration=5.0,
+        models=("face", "prosody"),
+        seed=4,
+    )
+    c = study(
+        participants=3,
+        conditions=("a", "b", "c"),
+        recordings=2,
+        duration=5.0,
+        models=("face", "prosody"),
+        seed=5,
+    )
     assert a.predictions == b.predictions and a.design.equals(b.design)
     assert a.predictions != c.predictions
     assert len(a.design) == 18 and sorted(a.design["recording"].unique()) == [1, 2]

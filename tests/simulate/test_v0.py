@@ -38,7 +38,7 @@ def mixed(speech_wav):
         Source("file", "junk.bin", data=b"\x00\x01\x02\x03" * 10),
     ]
     with pytest.warns(SimulationWarning, match="movie.mp4"):
-        return sources, v0_predictions(sources, ALL)
+        return sources, v0_predictions(sources, models=ALL)
 
 
 def test_strict_shape(mixed, vocab):
@@ -62,8 +62,8 @@ def test_strict_shape(mixed, vocab):
 def test_deterministic_and_seeded(mixed):
     sources, out = mixed
     with pytest.warns(SimulationWarning):
-        again = v0_predictions(sources, ALL)
-        other = v0_predictions(sources, ALL, seed=1)
+        again = v0_predictions(sources, models=ALL)
+        other = v0_predictions(sources, models=ALL, seed=1)
     assert again == out
     assert other != out
     assert [e["source"] for e in other] == [e["source"] for e in out]
@@ -91,10 +91,11 @@ def test_silence_gives_no_speech():
 
 def test_transcript_positions_index_the_transcript(speech_wav):
     out = v0_predictions(
-        [Source("file", "t.wav", data=speech_wav)], {"language": {"granularity": "word"}}
+        [Source("file", "t.wav", data=speech_wav)], models={"language": {"granularity": "word"}}
     )
     utt = v0_predictions(
-        [Source("file", "t.wav", data=speech_wav)], {"language": {"granularity": "utterance"}}
+        [Source("file", "t.wav", data=speech_wav)],
+        models={"language": {"granularity": "utterance"}},
     )
     transcript = " ".join(p["text"] for _, p in items(utt, "language"))
     for _, p in items(out, "language"):
@@ -127,7 +128,7 @@ def test_image_face_inside_bounds(mixed):
 
 @pytest.mark.parametrize(("w", "h"), [(1000, 700), (641, 3000)])
 def test_png_face_inside_bounds(w, h):
-    out = v0_predictions([Source("file", "a.png", data=image(w, h, "PNG"))], {"face": {}})
+    out = v0_predictions([Source("file", "a.png", data=image(w, h, "PNG"))], models={"face": {}})
     ((_, face),) = items(out, "face")
     b = face["box"]
     assert b["x"] + b["w"] <= w and b["y"] + b["h"] <= h
@@ -136,15 +137,15 @@ def test_png_face_inside_bounds(w, h):
 
 def test_blank_or_small_image_has_no_face():
     blank = v0_predictions(
-        [Source("file", "b.jpg", data=image(320, 240, blank=True))], {"face": {}}
+        [Source("file", "b.jpg", data=image(320, 240, blank=True))], models={"face": {}}
     )
     assert items(blank, "face") == []
     small = v0_predictions(
-        [Source("file", "s.jpg", data=image(120, 90))], {"face": {"min_face_size": 60}}
+        [Source("file", "s.jpg", data=image(120, 90))], models={"face": {"min_face_size": 60}}
     )
     assert items(small, "face") == []
     big = v0_predictions(
-        [Source("file", "s.jpg", data=image(120, 90))], {"face": {"min_face_size": 20}}
+        [Source("file", "s.jpg", data=image(120, 90))], models={"face": {"min_face_size": 20}}
     )
     assert len(items(big, "face")) == 1
 
@@ -165,7 +166,7 @@ def test_video_face_at_fps_pred(mixed):
     frames = [p["frame"] for p in faces]
     assert frames == list(range(0, 10 * len(frames), 10))
     fast = v0_predictions(
-        [Source("url", "https://example.org/media/clip.mp4?x=1")], {"face": {"fps_pred": 0}}
+        [Source("url", "https://example.org/media/clip.mp4?x=1")], models={"face": {"fps_pred": 0}}
     )
     assert [p["frame"] for _, p in items(fast, "face")][:5] == [0, 1, 2, 3, 4]
     assert len(items(fast, "face")) > 9 * len(frames)
@@ -206,15 +207,17 @@ def test_bad_config(models, match):
 
 def test_speakers_granularities_and_window(speech_wav):
     src = [Source("file", "t.wav", data=speech_wav)]
-    spk = v0_predictions(src, {"prosody": {"identify_speakers": True}})
+    spk = v0_predictions(src, models={"prosody": {"identify_speakers": True}})
     assert [g for g, _ in items(spk, "prosody")] == ["spk_0", "spk_1"]
-    n_sent = len(items(v0_predictions(src, {"language": {"granularity": "sentence"}}), "language"))
-    n_word = len(items(v0_predictions(src, {"language": {}}), "language"))
+    n_sent = len(
+        items(v0_predictions(src, models={"language": {"granularity": "sentence"}}), "language")
+    )
+    n_word = len(items(v0_predictions(src, models={"language": {}}), "language"))
     turns = items(
-        v0_predictions(src, {"language": {"granularity": "conversational_turn"}}), "language"
+        v0_predictions(src, models={"language": {"granularity": "conversational_turn"}}), "language"
     )
     assert n_word > n_sent >= 2 and len(turns) == 1
-    win = v0_predictions(src, {"prosody": {"window": {"length": 4, "step": 2}}})
+    win = v0_predictions(src, models={"prosody": {"window": {"length": 4, "step": 2}}})
     spans = [p["time"] for _, p in items(win, "prosody")]
     assert [s["begin"] for s in spans] == [0, 2, 4, 6, 8, 10]
     assert spans[-1]["end"] == 12.0 and all(p["text"] is None for _, p in items(win, "prosody"))
@@ -222,18 +225,20 @@ def test_speakers_granularities_and_window(speech_wav):
 
 def test_transcription_off_and_threshold(speech_wav):
     src = [Source("file", "t.wav", data=speech_wav)]
-    off = v0_predictions(src, {"prosody": {}, "language": {}, "ner": {}}, transcription=False)
+    off = v0_predictions(
+        src, models={"prosody": {}, "language": {}, "ner": {}}, transcription=False
+    )
     models = off[0]["results"]["predictions"][0]["models"]
     assert sorted(models) == ["prosody"]
     assert [p["text"] for _, p in items(off, "prosody")] == [None, None]
     strict = v0_predictions(
-        src, {"prosody": {}, "language": {}}, transcription={"confidence_threshold": 1.0}
+        src, models={"prosody": {}, "language": {}}, transcription={"confidence_threshold": 1.0}
     )
     assert items(strict, "language") == []
     assert (
         strict[0]["results"]["predictions"][0]["models"]["language"]["metadata"]["confidence"] < 1.0
     )
-    fr = v0_predictions(src, {"prosody": {}}, transcription={"language": "fr"})
+    fr = v0_predictions(src, models={"prosody": {}}, transcription={"language": "fr"})
     assert (
         fr[0]["results"]["predictions"][0]["models"]["prosody"]["metadata"]["detected_language"]
         == "fr"
@@ -247,7 +252,7 @@ def test_archive_expands_to_members(speech_wav):
         z.writestr("talk.wav", speech_wav)
         z.writestr("../evil.jpg", image(200, 200))
     out = v0_predictions(
-        [Source("file", "bundle.zip", data=buf.getvalue())], {"face": {}, "prosody": {}}
+        [Source("file", "bundle.zip", data=buf.getvalue())], models={"face": {}, "prosody": {}}
     )
     preds = out[0]["results"]["predictions"]
     assert [(p["file"], p["file_type"], sorted(p["models"])) for p in preds] == [
@@ -257,11 +262,11 @@ def test_archive_expands_to_members(speech_wav):
 
 
 def test_url_without_data_is_simulated_from_the_url():
-    a = v0_predictions([Source("url", "https://x.org/a.wav")], {"prosody": {}})
-    b = v0_predictions([Source("url", "https://x.org/b.wav")], {"prosody": {}})
+    a = v0_predictions([Source("url", "https://x.org/a.wav")], models={"prosody": {}})
+    b = v0_predictions([Source("url", "https://x.org/b.wav")], models={"prosody": {}})
     assert a[0]["results"]["predictions"][0]["file_type"] == "audio"
     assert items(a, "prosody") and items(a, "prosody") != items(b, "prosody")
-    zipped = v0_predictions([Source("url", "https://x.org/faces.zip")], {"face": {}})
+    zipped = v0_predictions([Source("url", "https://x.org/faces.zip")], models={"face": {}})
     assert all(p["file"].startswith("faces/") for p in zipped[0]["results"]["predictions"])
 
 

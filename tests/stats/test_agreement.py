@@ -13,7 +13,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 import humeresearch as hr
-from humeresearch.stats import StatsWarning
+from humeresearch import testing
+from humeresearch.errors import StatsWarning
 
 RTOL = 1e-8
 Z95 = stats.norm.ppf(0.975)
@@ -185,3 +186,27 @@ def test_degenerate_and_errors(pair) -> None:
         hr.agreement(a, b, method="kappa")
     with pytest.raises(ValueError, match=r"b has no column\(s\) \['utterance'\]"):
         hr.agreement(a.assign(utterance=1), b, on="utterance")
+
+
+def test_by_empty_value_and_measurements(pair) -> None:
+    a, b = pair
+    whole = hr.agreement(a, b, by=())
+    m = a.merge(b, on=["source", "file", "span_id", "participant", "family", "name"])
+    ref = stats.pearsonr(m["score_x"], m["score_y"])
+    assert len(whole) == 1 and whole.columns[0] == "method" and whole.loc[0, "n"] == len(m)
+    np.testing.assert_allclose(whole.loc[0, ["estimate", "p"]].astype(float), ref, rtol=RTOL)
+    renamed = hr.agreement(
+        a.rename(columns={"score": "rating"}), b.rename(columns={"score": "rating"}), value="rating"
+    )
+    pd.testing.assert_frame_equal(renamed, hr.agreement(a, b))
+    face, other = testing.measurements(seed=0), testing.measurements(seed=1)
+    res = hr.agreement(face, other)  # Measurements are taken as their long tables
+    la, lb = face.long(), other.long()
+    for name in ("Joy", "Sadness", "Calmness"):
+        x = la.loc[la["name"] == name, "score"].to_numpy()
+        y = lb.loc[lb["name"] == name, "score"].to_numpy()
+        row = res[res["name"] == name].iloc[0]
+        assert row["n"] == len(x) == 18
+        np.testing.assert_allclose(row["estimate"], stats.pearsonr(x, y).statistic, rtol=RTOL)
+    with pytest.raises(TypeError, match="2 positional arguments"):
+        hr.agreement(a, b, "span_id")  # type: ignore[misc]

@@ -85,7 +85,7 @@ def test_within_exact_matches_brute_force() -> None:
 
 def test_between_exact_matches_brute_force() -> None:
     df = make_epochs(10, "between", bump=2.0, seed=2)  # C(10, 5) = 252 splits: exact
-    res = hr.cluster_test(df, between="cond", subject="participant", by=None, n_permutations=300)
+    res = hr.cluster_test(df, between="cond", subject="participant", by=(), n_permutations=300)
     xa, xb = _unit_matrix(df, "a").to_numpy(), _unit_matrix(df, "b").to_numpy()
     x = np.vstack([xa, xb])
     thr = stats.t.ppf(0.975, len(x) - 2)
@@ -106,7 +106,7 @@ def test_between_exact_matches_brute_force() -> None:
 def test_random_relabelling_follows_documented_scheme() -> None:
     df = make_epochs(12, "within", seed=3)
     res = hr.cluster_test(
-        df, within="cond", subject="participant", by=None, n_permutations=200, seed=5
+        df, within="cond", subject="participant", by=(), n_permutations=200, seed=5
     )
     xa, xb = _unit_matrix(df, "a"), _unit_matrix(df, "b")
     d = (xa - xb.loc[xa.index]).to_numpy()
@@ -119,7 +119,7 @@ def test_random_relabelling_follows_documented_scheme() -> None:
         b = np.sum(null >= abs(row["mass"]) * (1 - 1e-12))
         np.testing.assert_allclose(row["p"], (b + 1) / 201, rtol=1e-12)
     again = hr.cluster_test(
-        df, within="cond", subject="participant", by=None, n_permutations=200, seed=5
+        df, within="cond", subject="participant", by=(), n_permutations=200, seed=5
     )
     pd.testing.assert_frame_equal(res, again)
 
@@ -129,7 +129,7 @@ def test_missing_bins_use_present_subjects() -> None:
     drop = (df["participant"] == "s0") & (df["time"] == 0.3)
     df = df[~drop]
     res = hr.cluster_test(
-        df, within="cond", subject="participant", by=None, threshold=1.5, n_permutations=100
+        df, within="cond", subject="participant", by=(), threshold=1.5, n_permutations=100
     )
     xa, xb = _unit_matrix(df, "a"), _unit_matrix(df, "b")
     t_obs = stats.ttest_rel(
@@ -167,15 +167,19 @@ def test_per_group_output_and_correction() -> None:
 def test_errors() -> None:
     df = make_epochs(6, "within", seed=7)
     with pytest.raises(ValueError, match="subject= is required"):
-        hr.cluster_test(df, within="cond", by=None)
-    with pytest.raises(ValueError, match="exactly one of between= or within="):
-        hr.cluster_test(df, subject="participant", by=None)
+        hr.cluster_test(df, within="cond", by=())
+    with pytest.raises(ValueError, match="exactly one of between= .* or within="):
+        hr.cluster_test(df, subject="participant", by=())
     with pytest.raises(ValueError, match="use within="):
-        hr.cluster_test(df, between="cond", subject="participant", by=None)
+        hr.cluster_test(df, between="cond", subject="participant", by=())
     with pytest.raises(ValueError, match=r"no column\(s\) \['t'\]"):
-        hr.cluster_test(df, time="t", within="cond", subject="participant", by=None)
+        hr.cluster_test(df, time="t", within="cond", subject="participant", by=())
     with pytest.raises(ValueError, match="threshold must be a positive"):
-        hr.cluster_test(df, within="cond", subject="participant", by=None, threshold=-2)
+        hr.cluster_test(df, within="cond", subject="participant", by=(), threshold=-2)
+    with pytest.raises(ValueError, match="agg must be one of 'mean', 'median'"):
+        hr.cluster_test(df, within="cond", subject="participant", agg="sum")
+    with pytest.raises(TypeError, match="1 positional argument"):
+        hr.cluster_test(df, "time", within="cond", subject="participant")  # type: ignore[misc]
 
 
 def test_bin_width_on_epochs_output() -> None:
@@ -204,7 +208,7 @@ def test_bin_width_on_epochs_output() -> None:
         )  # fmt: skip
     long = pd.concat(rows, ignore_index=True)
     ep = hr.epochs(long, pd.DataFrame(events), tmin=-0.3, tmax=1.0)
-    with pytest.warns(hr.stats.StatsWarning, match="bin_width="):
+    with pytest.warns(hr.errors.StatsWarning, match="bin_width="):
         hr.cluster_test(ep, within="label", subject="participant", n_permutations=100)
     res = hr.cluster_test(
         ep, within="label", subject="participant", bin_width=0.1, n_permutations=300

@@ -12,11 +12,11 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 import humeresearch as hr
-from humeresearch._errors import PseudoReplicationWarning
-from humeresearch.stats import StatsWarning
+from humeresearch import testing
+from humeresearch.errors import PseudoReplicationWarning, StatsWarning
 from humeresearch.stats import _reduce as reduce_module
 
-from .conftest import NAMES, make_frames, subject_values
+from .conftest import NAMES, subject_values
 
 RTOL = 1e-8
 Z95 = stats.norm.ppf(0.975)
@@ -238,8 +238,8 @@ def test_alternative(frames_between: pd.DataFrame, alternative: str) -> None:
             np.testing.assert_allclose(_row(res, name)["p"], ref_fn(xa, xb).pvalue, rtol=RTOL)
 
 
-def test_median_aggregate(frames_between: pd.DataFrame) -> None:
-    res = hr.compare(frames_between, between="condition", subject="participant", aggregate="median")
+def test_median_agg(frames_between: pd.DataFrame) -> None:
+    res = hr.compare(frames_between, between="condition", subject="participant", agg="median")
     va = subject_values(frames_between, "Calmness", "control", "median")
     vb = subject_values(frames_between, "Calmness", "treatment", "median")
     ref = stats.ttest_ind(list(va.values()), list(vb.values()), equal_var=False)
@@ -264,8 +264,8 @@ def test_rows_as_units_and_pseudo_replication_warning(frames_between: pd.DataFra
 
 
 def test_three_levels_all_pairs() -> None:
-    df = make_frames(
-        n_subjects=12, design="between", levels=("a", "b", "c"), names=("Joy", "Anger"), seed=4
+    df = testing.study(
+        subjects=12, design="between", conditions=("a", "b", "c"), names=("Joy", "Anger"), seed=4
     )
     res = hr.compare(df, between="condition", subject="participant", correction="holm")
     assert len(res) == 2 * 3
@@ -347,8 +347,8 @@ def test_unbalanced_pairs_reported(frames_within: pd.DataFrame) -> None:
 
 
 def test_degenerate_rows() -> None:
-    df = make_frames(
-        n_subjects=8, design="between", names=("Joy", "Anger", "Calmness", "Sadness"), seed=6
+    df = testing.study(
+        subjects=8, design="between", names=("Joy", "Anger", "Calmness", "Sadness"), seed=6
     )
     df.loc[df["name"] == "Anger", "score"] = np.nan  # all-NaN expression
     df.loc[df["name"] == "Calmness", "score"] = 0.25  # zero variance
@@ -393,20 +393,78 @@ def test_errors(frames_between: pd.DataFrame, frames_within: pd.DataFrame) -> No
             frames_between, between="condition", subject="participant", by=["name", "session"]
         )
     with pytest.raises(TypeError, match="'participant' of data must be numeric"):
-        hr.compare(frames_between, dv="participant", between="condition")
+        hr.compare(frames_between, value="participant", between="condition")
+    with pytest.raises(ValueError, match="agg must be one of 'mean', 'median'; got 'max'"):
+        hr.compare(frames_between, between="condition", subject="participant", agg="max")
+    with pytest.raises(TypeError, match="1 positional argument"):
+        hr.compare(frames_between, "score", "condition")  # type: ignore[misc]
     one = frames_between[frames_between["condition"] == "control"]
     with pytest.raises(ValueError, match="at least 2 levels"):
         hr.compare(one, between="condition", subject="participant")
 
 
-def test_by_default_skips_missing_and_none() -> None:
-    df = make_frames(n_subjects=8, names=("Joy", "Anger"), seed=8)[
+def test_by_default_skips_missing_and_empty_is_one_group() -> None:
+    df = testing.study(subjects=8, design="between", names=("Joy", "Anger"), seed=8)[
         ["name", "participant", "condition", "score"]
     ]
     res = hr.compare(df, between="condition", subject="participant")
     assert list(res.columns[:3]) == ["name", "A", "B"]
-    whole = hr.compare(df, between="condition", subject="participant", by=None)
+    assert res.equals(hr.compare(df, between="condition", subject="participant", by="name"))
+    whole = hr.compare(df, between="condition", subject="participant", by=())
     assert len(whole) == 1 and whole.columns[0] == "A"
     va = subject_values(df, "Joy", "control")
     vb = subject_values(df, "Anger", "control")
     assert whole.iloc[0]["n_A"] == len(set(va) | set(vb))
+    xa = df[df["condition"] == "control"].groupby("participant")["score"].mean()
+    xb = df[df["condition"] == "treatment"].groupby("participant")["score"].mean()
+    ref = stats.ttest_ind(xa, xb, equal_var=False)
+    np.testing.assert_allclose([whole.iloc[0]["statistic"]], [ref.statistic], rtol=RTOL)
+
+
+def test_measurements_input() -> None:
+    m = testing.measurements(sources=("a.mp4", "b.mp4"), names=("Joy", "Anger"), duration=12.0)
+    with pytest.warns(PseudoReplicationWarning):
+        res = hr.compare(m, between="source")  # a Measurements is taken as its long table
+    assert list(res.columns[:3]) == ["model", "family", "name"] and len(res) == 2
+    long = m.long()
+    joy = long[long["name"] == "Joy"]
+    ref = stats.ttest_ind(
+        joy.loc[joy["source"] == "a.mp4", "score"],
+        joy.loc[joy["source"] == "b.mp4", "score"],
+        equal_var=False,
+    )
+    row = _row(res, "Joy")
+    assert (row["A"], row["B"], row["n_A"]) == ("a.mp4", "b.mp4", 36)
+    np.testing.assert_allclose([row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL)
+
+
+def _summarize_shaped(df: pd.DataFrame, stats_: tuple[str, ...]) -> pd.DataFrame:
+    """A table shaped like ``summarize`` output: one row per source, name and stat."""
+    keys = ["source", "file", "model", "track", "participant", "condition"]
+    grouped = df.groupby([*keys, "family", "name"], observed=True)["score"]
+    parts = [grouped.agg(stat).rename("score").reset_index().assign(stat=stat) for stat in stats_]
+    out = pd.concat(parts, ignore_index=True)
+    out["n_spans"] = 6
+    out["seconds"] = 0.0
+    return out[[*keys, "family", "name", "stat", "score", "n_spans", "seconds"]]
+
+
+def test_compare_summarize_output(frames_within: pd.DataFrame) -> None:
+    summ = _summarize_shaped(frames_within, ("mean",))
+    res = hr.compare(summ, within="condition", subject="participant")  # value="score"
+    direct = hr.compare(frames_within, within="condition", subject="participant")
+    pd.testing.assert_frame_equal(res, direct)  # one source per participant and condition
+    both = _summarize_shaped(frames_within, ("mean", "max"))
+    with pytest.raises(ValueError, match=r"'stat' column of data holds several statistics"):
+        hr.compare(both, within="condition", subject="participant")
+    by = [*hr.define.EXPRESSION_KEYS, "stat"]
+    res = hr.compare(both, within="condition", subject="participant", by=by, correct_within="stat")
+    assert list(res.columns[:4]) == by and len(res) == 2 * len(NAMES)
+    means = res[res["stat"] == "mean"].drop(columns="stat").reset_index(drop=True)
+    pd.testing.assert_frame_equal(means, direct)
+    maxima = both[(both["stat"] == "max") & (both["name"] == "Joy")]
+    xa = maxima[maxima["condition"] == "control"].sort_values("participant")["score"]
+    xb = maxima[maxima["condition"] == "treatment"].sort_values("participant")["score"]
+    row = res[(res["stat"] == "max") & (res["name"] == "Joy")].iloc[0]
+    ref = stats.ttest_rel(xa.to_numpy(), xb.to_numpy())
+    np.testing.assert_allclose([row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL)

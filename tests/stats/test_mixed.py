@@ -12,8 +12,7 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.multitest import multipletests
 
 import humeresearch as hr
-
-from .conftest import make_frames
+from humeresearch import testing
 
 RTOL = 1e-8
 
@@ -21,9 +20,9 @@ RTOL = 1e-8
 @pytest.fixture(scope="module")
 def trials() -> pd.DataFrame:
     """Trial-level data: 12 participants x 2 levels x 4 trials, 3 expressions, frames averaged."""
-    df = make_frames(
-        n_subjects=12, names=("Joy", "Anger", "Calmness"), n_frames=3, design="within",
-        effects={"Joy": 0.3}, n_trials=4, seed=11,
+    df = testing.study(
+        subjects=12, names=("Joy", "Anger", "Calmness"), frames=3, design="within",
+        effects={"Joy": 0.3}, trials=4, seed=11,
     )  # fmt: skip
     out = df.groupby(
         ["model", "family", "name", "participant", "condition", "trial"], observed=True
@@ -32,7 +31,7 @@ def trials() -> pd.DataFrame:
 
 
 def test_matches_direct_statsmodels(trials: pd.DataFrame) -> None:
-    res = hr.mixed(trials, "score ~ condition", groups="participant")
+    res = hr.mixed(trials, formula="score ~ condition", subject="participant")
     assert list(res.columns[:4]) == ["model", "family", "name", "term"]
     assert len(res) == 3 * 2
     for name, sub in trials.groupby("name", observed=True):
@@ -62,7 +61,8 @@ def test_matches_direct_statsmodels(trials: pd.DataFrame) -> None:
 def test_random_slopes_ml_and_confidence(trials: pd.DataFrame) -> None:
     sub = trials[trials["name"] == "Anger"]
     res = hr.mixed(
-        sub, "score ~ condition + trial", groups="participant", re_formula="~trial", reml=False,
+        sub, formula="score ~ condition + trial", subject="participant", re_formula="~trial",
+        reml=False, by=(),
         confidence=0.9, correction="holm", correct_within=None,
     )  # fmt: skip
     with warnings.catch_warnings():
@@ -71,6 +71,7 @@ def test_random_slopes_ml_and_confidence(trials: pd.DataFrame) -> None:
             "score ~ condition + trial", sub, groups=sub["participant"], re_formula="~trial"
         ).fit(reml=False)
     terms = list(direct.fe_params.index)
+    assert res.columns[0] == "term" and list(res["term"]) == terms  # by=(): one model
     np.testing.assert_allclose(res["estimate"], direct.fe_params, rtol=1e-6)
     np.testing.assert_allclose(res["ci_low"], direct.conf_int(alpha=0.1).loc[terms, 0], rtol=1e-6)
     np.testing.assert_allclose(res["p_adj"], multipletests(res["p"], method="holm")[1], rtol=1e-12)
@@ -87,7 +88,7 @@ def test_warnings_captured_not_printed(
     flat["score"] -= flat.groupby("participant")["score"].transform("mean")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = hr.mixed(flat, "score ~ condition", groups="participant")
+        res = hr.mixed(flat, formula="score ~ condition", subject="participant")
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert res["warnings"].str.contains("ConvergenceWarning").all()
@@ -108,7 +109,7 @@ def test_failed_fit_gives_nan_rows(trials: pd.DataFrame, monkeypatch: pytest.Mon
     monkeypatch.setattr(MixedLM, "fit", flaky)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = hr.mixed(trials, "score ~ condition", groups="participant")
+        res = hr.mixed(trials, formula="score ~ condition", subject="participant")
     failed = res[~res["converged"] & res["warnings"].str.startswith("fit failed")]
     assert len(failed) == 2 and failed["estimate"].isna().all()
     assert failed["warnings"].str.contains("LinAlgError: Singular matrix").all()
@@ -119,11 +120,15 @@ def test_errors_and_missing_statsmodels(
     trials: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(ValueError, match="could not build the model .* 'name': 'Joy'"):
-        hr.mixed(trials, "score ~ session", groups="participant")
+        hr.mixed(trials, formula="score ~ session", subject="participant")
     with pytest.raises(ValueError, match="formula must be a string"):
-        hr.mixed(trials, "score", groups="participant")
+        hr.mixed(trials, formula="score", subject="participant")
     with pytest.raises(ValueError, match=r"no column\(s\) \['subject'\]"):
-        hr.mixed(trials, "score ~ condition", groups="subject")
+        hr.mixed(trials, formula="score ~ condition", subject="subject")
+    with pytest.raises(ValueError, match="subject column 'name' cannot also be a by column"):
+        hr.mixed(trials, formula="score ~ condition", subject="name")
+    with pytest.raises(TypeError, match="1 positional argument"):
+        hr.mixed(trials, "score ~ condition", subject="participant")  # type: ignore[misc]
     monkeypatch.setitem(sys.modules, "statsmodels.api", None)
     with pytest.raises(ImportError, match=r"pip install humeresearch\[stats\]"):
-        hr.mixed(trials, "score ~ condition", groups="participant")
+        hr.mixed(trials, formula="score ~ condition", subject="participant")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import humeresearch as hr
+from humeresearch import testing
 
-from .conftest import make_frames
 from .test_cluster import make_epochs
 
 ALPHA = 0.05
@@ -52,9 +52,9 @@ def simulate(
 
 @pytest.fixture(scope="module")
 def study() -> pd.DataFrame:
-    """One replicate of the simulated study, via the contract-shaped conftest generator."""
-    return make_frames(
-        n_subjects=40, names=PLANTED + NULLS, n_frames=5, design="between",
+    """One replicate of the simulated study as a contract table (``testing.study``)."""
+    return testing.study(
+        subjects=40, names=PLANTED + NULLS, frames=5, design="between",
         effects=dict.fromkeys(PLANTED, 0.45), seed=2024,
     )  # fmt: skip
 
@@ -70,7 +70,7 @@ def test_planted_found_and_nulls_near_alpha(test: str) -> None:
         raw_rate.append(np.mean(res.loc[is_null, "p"] < ALPHA))
         found = res["p_adj"] < ALPHA
         fdp.append((found & is_null).sum() / max(1, found.sum()))
-        holm = np.asarray(hr.correct(res["p"], "holm"))
+        holm = np.asarray(hr.correct(res["p"], correction="holm"))
         fwe.append(bool((holm[is_null] < ALPHA).any()))
     assert np.mean(power) >= 0.95  # the planted expressions are found
     assert 0.035 <= np.mean(raw_rate) <= 0.065  # uncorrected: alpha of the nulls

@@ -1,0 +1,88 @@
+"""From stored raw responses to one :class:`Measurements`, only through ``humeresearch.read``.
+
+Each stored response is read with :func:`humeresearch.read`; the pieces of one input
+are then placed on the input's clock: the source becomes the input's name, a v1 audio
+piece's times move by its offset in the recording, a video request's frames and span
+ids continue those of the requests before it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humeresearch._measurements import Measurements
+from humeresearch.measure._inputs import Item
+from humeresearch.measure._ledger import Key, Ledger
+
+
+def _retag(
+    m: Measurements,
+    *,
+    source: str,
+    seconds: float = 0.0,
+    frames: int = 0,
+    span_ids: dict[str, int] | None = None,
+    record: dict[str, Any],
+) -> Measurements:
+    """``m`` with its source renamed and its clock, frames and span ids shifted."""
+    spans = m._spans.copy()
+    spans["source"] = pd.array([source] * len(spans), dtype=spans["source"].dtype)
+    if seconds:
+        spans["begin"] = spans["begin"] + seconds
+        spans["end"] = spans["end"] + seconds
+    if frames:
+        spans["frame"] = spans["frame"] + frames
+    if span_ids is not None and len(spans):
+        for model, idx in spans.groupby("model", observed=True).groups.items():
+            start = span_ids.get(str(model), 0)
+            spans.loc[idx, "span_id"] = spans.loc[idx, "span_id"] + start
+            span_ids[str(model)] = int(spans.loc[idx, "span_id"].max()) + 1
+    errors = m._errors.copy()
+    errors["source"] = pd.array([source] * len(errors), dtype=errors["source"].dtype)
+    inputs = [{**r, **record} for r in m.provenance.get("inputs", [])]
+    return dataclasses.replace(
+        m, _spans=spans, _errors=errors, provenance={**m.provenance, "inputs": inputs}
+    )
+
+
+def read_input(ledger: Ledger, key: Key, item: Item) -> Measurements:
+    """The measurements of one done input, on its own clock."""
+    import humeresearch as hr
+
+    project = ledger.project
+    row = ledger.row(key)
+    assert row is not None and row["state"] == "done"
+    record = {"measured_input": item.name, "content_hash": item.content_hash, "api": key[1]}
+    if key[1] == "v0":
+        m = hr.read(project / row["result_path"], format="v0-predictions")
+        return _retag(m, source=item.name, record=record)
+    parts = []
+    span_ids: dict[str, int] = {}
+    for name, piece in sorted(ledger.pieces(key).items()):
+        meta, path = piece["meta"], project / piece["path"]
+        rec = {**record, "piece": name, "run_id": piece["run_id"]}
+        if name.startswith("audio"):
+            m = hr.read(path, format="v1", source=item.name)
+            m = _retag(m, source=item.name, seconds=meta["offset"], span_ids=span_ids, record=rec)
+        else:
+            times = meta.get("times")
+            options = {"frame_times": times} if times is not None else {}
+            m = hr.read(path, format="v1", source=item.name, **options)
+            first = int(meta["first"])
+            m = _retag(m, source=item.name, frames=first, span_ids=span_ids, record=rec)
+        parts.append(m)
+    return hr.concat(parts)
+
+
+def combine(parts: list[Measurements], *, measure: dict[str, Any], path: Path) -> Measurements:
+    """One Measurements of every input, its provenance naming the measurement; saved."""
+    import humeresearch as hr
+
+    m = hr.concat(parts)
+    m = dataclasses.replace(m, provenance={**m.provenance, "measure": measure})
+    m.to_parquet(path)
+    return m
