@@ -32,6 +32,11 @@ _LAZY: dict[str, str] = {
     "StatsWarning": "humeresearch.errors:StatsWarning",
     "SimulationError": "humeresearch.errors:SimulationError",
     "SimulationWarning": "humeresearch.errors:SimulationWarning",
+    "ConfigError": "humeresearch.errors:ConfigError",
+    "HumeClientError": "humeresearch.errors:HumeClientError",
+    "ApiError": "humeresearch.errors:ApiError",
+    "TransportError": "humeresearch.errors:TransportError",
+    "MediaError": "humeresearch.errors:MediaError",
     # core contract and reading
     "Measurements": "humeresearch._measurements:Measurements",
     "TableLike": "humeresearch._tables:TableLike",
@@ -105,12 +110,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
     )
     from humeresearch.clocks import align, epochs, match_tracks, resample, smooth
     from humeresearch.errors import (
+        ApiError,
+        ConfigError,
         ContractError,
         FormatError,
+        HumeClientError,
+        MediaError,
         PseudoReplicationWarning,
         SimulationError,
         SimulationWarning,
         StatsWarning,
+        TransportError,
         UnmatchedSpansWarning,
     )
     from humeresearch.readers import read

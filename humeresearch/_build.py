@@ -10,7 +10,8 @@ projections (see :class:`~humeresearch._measurements.Measurements`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,8 @@ from humeresearch._contract import (
     SPAN_DTYPES,
     STRING,
 )
-from humeresearch.errors import ContractError
+from humeresearch.errors import ContractError, FormatError
+from humeresearch._values import RANGED, Outside, check_frames, check_scores, check_times
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Builder:
     def __init__(self) -> None:
         self._blocks: list[_Block] = []
         self._errors: list[tuple[str, str, str, str, str | None]] = []
+        self._outside: dict[str, Outside] = {}
 
     def add(
         self,
@@ -109,21 +112,50 @@ class Builder:
         columns: dict[str, Any] | None = None,
         scores: Sequence[Dense | Sparse] = (),
         span_id: Sequence[int] | np.ndarray | None = None,
+        input: str | None = None,
+        place: Callable[[int], str] | None = None,
+        timed: bool = False,
     ) -> None:
         """Add the spans of one (source, file, model, track), in the API's order.
 
         ``columns`` maps optional span column names to per-span sequences or to a
         scalar that applies to every span of the block. ``span_id`` defaults to the
         position within the block; when given it must be unique within the block.
+
+        Values follow one policy (:mod:`humeresearch._values`): an impossible value
+        (a non-finite score, an infinite or negative time, ``end < begin``, a frame
+        outside 0 .. 2**63 - 1, an empty score name, a missing time when ``timed``) is
+        a :class:`FormatError` naming ``input`` and ``place(k)`` (span ``k`` of the
+        block); a value outside its documented range (a score or ``prob`` outside
+        [0, 1]) is kept and counted for one warning at :meth:`build`.
         """
         n = len(begin)
+        label = input if input is not None else source
+        where = place or (lambda k: f"{model} track {track!r} span {k}")
+        begin, end = check_times(begin, end, input=label, place=where, timed=timed)
         cols: dict[str, Any] = {"begin": begin, "end": end}
         if frame is not None:
+            frame = check_frames(frame, input=label, place=where)
             cols["frame"] = frame
         if text is not None:
             cols["text"] = text
         if columns:
             cols.update(columns)
+        for column in RANGED:
+            if column != "score" and column in cols and not np.isscalar(cols[column]):
+                self._count(column, cols[column], label, where, lambda k: "")
+        for s in scores:
+            span = np.arange(n) if isinstance(s, Dense) else np.asarray(s.span)
+            check_scores(s, span, input=label, place=where)
+            values = np.asarray(s.values, dtype=np.float64)
+            names = s.names
+
+            def detail(i: int, values: np.ndarray = values, names: Sequence[str] = names) -> str:
+                name = names[i % len(names)] if values.ndim == 2 else names[i]
+                return f", {s.family} {name!r}"
+
+            rows = span if values.ndim == 1 else np.repeat(span, values.shape[1])
+            self._count("score", values.reshape(-1), label, lambda i: where(int(rows[i])), detail)
         ids = None
         if span_id is not None:
             ids = np.asarray(span_id, dtype=np.int64)
@@ -132,6 +164,25 @@ class Builder:
                     f"span ids of ({source}, {file}, {model}, {track}) must be {n} distinct integers"
                 )
         self._blocks.append(_Block(api, source, file, model, track, n, cols, scores, ids))
+
+    def _count(
+        self,
+        column: str,
+        values: Any,
+        input: str,
+        place: Callable[[int], str],
+        detail: Callable[[int], str],
+    ) -> None:
+        arr = np.asarray(values, dtype=np.float64)
+        low, high = RANGED[column]
+        bad = np.flatnonzero((arr < low) | (arr > high))
+        if not len(bad):
+            return
+        out = self._outside.setdefault(column, Outside())
+        if not out.count:
+            i = int(bad[0])
+            out.first = f"{input}: {place(i)}{detail(i)} = {arr[i]!r}"
+        out.count += len(bad)
 
     def error(
         self, source: str, file: str | None, level: str, message: str, code: str | None = None
@@ -152,6 +203,9 @@ class Builder:
         ContractError
             When two blocks share (source, file, model, track): their span ids would clash.
         """
+        for column, out in self._outside.items():
+            warnings.warn(out.message(column), UserWarning, stacklevel=3)
+        self._outside = {}
         blocks = [b for b in self._blocks]
         seen: set[tuple[str, str, str, str]] = set()
         for b in blocks:

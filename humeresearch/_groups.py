@@ -225,3 +225,68 @@ def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     starts = np.cumsum(counts) - counts
     pos = np.arange(total, dtype=np.int64) - np.repeat(starts - lo, counts)
     return query, pos
+
+
+#: besides the series keys, columns that tell series apart in the overlap check
+_OVERLAP_EXTRAS: tuple[str, ...] = (*IDENTITY_EXTRAS, "granularity")
+
+
+def check_overlapping(
+    table: pd.DataFrame, *, overlapping: str, func: str, tolerance: float = 1e-9
+) -> None:
+    """Apply the overlap policy of ``func`` to ``table`` (a long-shaped table).
+
+    Spans of one series (``source, file, model, track``, plus ``from_model``,
+    ``from_track``, ``event`` and ``granularity`` where present) that overlap each
+    other by more than ``tolerance`` seconds (Hume pads prosody segments by 0.2 s, so
+    consecutive utterances overlap) make every duration-weighted quantity count the
+    shared seconds once per span. ``overlapping="raise"`` refuses them, naming the
+    first pair; ``"allow"`` accepts them (each span keeps its full duration).
+    Touching spans (one ends where the next begins) and instants never overlap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"source": "a", "file": "a", "model": "prosody", "track": "spk_0",
+    ...     "span_id": [0, 1], "begin": [0.0, 0.8], "end": [1.0, 2.0]})
+    >>> check_overlapping(t, overlapping="allow", func="f")
+    >>> check_overlapping(t, overlapping="raise", func="f")
+    Traceback (most recent call last):
+    ...
+    ValueError: f: prosody track 'spk_0' of file 'a' has overlapping spans (span 1 begins at 0.8 \
+before span 0 ends at 1.0). Pick one granularity, or pass overlapping='allow' to weight each \
+span by its full duration anyway (shared seconds then count once per span).
+    """
+    from humeresearch import define
+    from humeresearch._tables import check_option
+
+    check_option(overlapping, define.OVERLAP_POLICIES, name="overlapping", func=func)
+    if overlapping == "allow" or len(table) < 2:
+        return
+    begin = table["begin"].to_numpy(dtype=np.float64, na_value=np.nan)
+    end = table["end"].to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(np.isfinite(begin) & np.isfinite(end) & (end > begin))
+    if len(rows) < 2:
+        return
+    columns = [*KEYS[:4], *[c for c in _OVERLAP_EXTRAS if c in table.columns]]
+    series, _ = row_key(table, columns)
+    sid, sid_uniq = codes_of(table["span_id"])
+    span = combine([series[rows], sid[rows]], [0, len(sid_uniq) + 1])
+    rows = rows[np.unique(span, return_index=True)[1]]
+    rows = rows[np.lexsort((begin[rows], series[rows]))]
+    g = series[rows]
+    reach = pd.Series(end[rows]).groupby(g, sort=False).cummax().to_numpy()
+    hit = (g[1:] == g[:-1]) & (begin[rows][1:] < reach[:-1] - tolerance)
+    if not hit.any():
+        return
+    i = int(np.flatnonzero(hit)[0])
+    later, earlier = table.iloc[rows[i + 1]], table.iloc[rows[: i + 1]]
+    earlier = earlier.iloc[int(np.argmax(end[rows[: i + 1]] * (g[: i + 1] == g[i])))]
+    raise ValueError(
+        f"{func}: {later['model']} track {later['track']!r} of file {later['file']!r} has "
+        f"overlapping spans (span {later['span_id']} begins at {begin[rows[i + 1]]} before "
+        f"span {earlier['span_id']} ends at {reach[i]}). Pick one granularity, or pass "
+        "overlapping='allow' to weight each span by its full duration anyway (shared "
+        "seconds then count once per span)."
+    )

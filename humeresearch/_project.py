@@ -18,6 +18,28 @@ from humeresearch import define
 from humeresearch._build import Scores
 from humeresearch._contract import LONG_COLUMNS, SPAN_DTYPES, wide_column
 
+#: key of ``DataFrame.attrs`` under which humeresearch records what a table holds
+ATTRS_KEY = "humeresearch"
+
+
+def mark_scores(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Record in ``table.attrs`` that ``columns`` are its score columns; return ``table``.
+
+    pandas carries ``attrs`` through selection, ``query``, ``copy``, ``assign`` and
+    column assignment, so :func:`humeresearch.annotate` output and subsets of a wide table still
+    know their score columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mark_scores(pd.DataFrame({"Joy": [0.5]}), ["Joy"]).attrs
+    {'humeresearch': {'scores': ['Joy']}}
+    """
+    meta = dict(table.attrs.get(ATTRS_KEY) or {})
+    meta["scores"] = [str(c) for c in columns]
+    table.attrs[ATTRS_KEY] = meta
+    return table
+
 
 def select(
     spans: pd.DataFrame, scores: Scores, model: str | Sequence[str]
@@ -58,7 +80,8 @@ def wide_table(spans: pd.DataFrame, scores: Scores, *, dtype: Any, selected: boo
     values = pd.DataFrame(matrix, columns=pd.Index(names, dtype=object), copy=False)
     if selected:
         spans = drop_unused_categories(spans)
-    return pd.concat([spans.reset_index(drop=True), values], axis=1)
+    wide = pd.concat([spans.reset_index(drop=True), values], axis=1)
+    return mark_scores(wide, names)
 
 
 def long_table(s: pd.DataFrame, sc: Scores) -> pd.DataFrame:

@@ -9,11 +9,13 @@ values and what was passed. :data:`TableLike` is the one type of table input.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypeVar, Union
 
 import numpy as np
 import pandas as pd
 
+from humeresearch import define
 from humeresearch._contract import (
     KEYS,
     LONG_COLUMNS,
@@ -22,6 +24,7 @@ from humeresearch._contract import (
     split_wide_column,
 )
 from humeresearch._measurements import Measurements
+from humeresearch._project import ATTRS_KEY, mark_scores  # noqa: F401  (re-exported)
 
 #: What every analysis and plot function accepts as data: a long, wide or spans
 #: contract table (or a table derived from one), or a :class:`Measurements`.
@@ -107,18 +110,70 @@ def is_measurements(obj: object) -> bool:
     )
 
 
+@cache
+def _known_bare_names() -> frozenset[str]:
+    """Emotion names of every vocabulary: the bare score columns of a wide table."""
+    from humeresearch import vocabularies as voc
+
+    return frozenset(
+        [
+            *voc.V0_EMOTIONS,
+            *voc.V0_LANGUAGE_EMOTIONS,
+            *voc.V1_AUDIO_EXPRESSIONS_SEEN,
+            *voc.V1_VIDEO_EXPRESSIONS_SEEN,
+        ]
+    )
+
+
+def _is_score_name(column: object) -> bool:
+    """Whether a column name is an expression of the contract (see :func:`score_columns`)."""
+    if not isinstance(column, str):
+        return False
+    family, sep, name = column.partition(":")
+    if sep:
+        return family in define.FAMILIES and bool(name)
+    return column in _known_bare_names()
+
+
+def score_columns(table: pd.DataFrame) -> list[str]:
+    """The score columns of a wide table, known from the contract, never from dtype.
+
+    A table made by the toolkit (:meth:`Measurements.wide`, ``summarize(wide=True)``)
+    records its score columns in ``table.attrs["humeresearch"]["scores"]``; those
+    that are still present are the scores. Without that record a column is a score
+    when its name is an emotion of the packaged vocabularies
+    (:mod:`humeresearch.vocabularies`) or ``family:name`` with a contract family
+    (``facs:AU4 Brow Lowerer``, ``emotion:my name``). Every other column (``age``,
+    ``recording``) is a label, whatever its dtype.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"Joy": [0.5], "facs:AU1": [0.1], "age": [31], "x": [1.0]})
+    >>> score_columns(t)
+    ['Joy', 'facs:AU1']
+    >>> score_columns(mark_scores(t.copy(), ["Joy", "x"]))
+    ['Joy', 'x']
+    """
+    reserved = set(SPAN_DTYPES) | set(OPTIONAL_SPAN_COLUMNS)
+    recorded = (table.attrs.get(ATTRS_KEY) or {}).get("scores")
+    if recorded is not None:
+        wanted = set(recorded)
+        return [c for c in table.columns if c in wanted and c not in reserved]
+    return [c for c in table.columns if c not in reserved and _is_score_name(c)]
+
+
 def _wide_to_long(table: pd.DataFrame, func: str, name: str) -> pd.DataFrame:
     require_columns(table, SPAN_LIKE, func=func, name=name)
-    known = set(SPAN_DTYPES) | set(OPTIONAL_SPAN_COLUMNS)
-    scores = [
-        c
-        for c in table.columns
-        if c not in known and isinstance(c, str) and pd.api.types.is_numeric_dtype(table[c])
-    ]
+    scores = score_columns(table)
+    text = [c for c in scores if not pd.api.types.is_numeric_dtype(table[c])]
+    if text:
+        raise ValueError(f"{func}: {name} has non-numeric score column(s) {text}")
     if not scores:
         raise ValueError(
             f"{func}: {name} must be a long table (columns {LONG_COLUMNS}) or a wide table "
-            "with score columns; it has no numeric score column"
+            "with score columns (expression names of the vocabularies or 'family:name'); "
+            f"it has none among {list(map(str, table.columns))}"
         )
     n = len(table)
     pairs = [split_wide_column(c) for c in scores]
@@ -226,3 +281,40 @@ def as_frame(data: TableLike, *, func: str, name: str = "data") -> pd.DataFrame:
             f"{func}: {name} must be a pandas DataFrame or Measurements; got {type(data).__name__}"
         )
     return data
+
+
+#: categorical columns the toolkit creates; its outputs keep only the categories present
+CONTRACT_CATEGORICALS: tuple[str, ...] = (
+    "source",
+    "file",
+    "model",
+    "track",
+    "api",
+    "family",
+    "name",
+    "from_model",
+    "from_track",
+    "granularity",
+)
+
+
+def tidy_categories(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` whose contract categorical columns keep only the categories present.
+
+    Only the columns of :data:`CONTRACT_CATEGORICALS` are touched (in place: call it
+    on a table the function owns); a user's own categorical columns (``condition``
+    with its declared levels) keep every category.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"name": pd.Categorical(["Joy"], categories=["Awe", "Joy"])})
+    >>> tidy_categories(t)["name"].cat.categories.tolist()
+    ['Joy']
+    """
+    for column in CONTRACT_CATEGORICALS:
+        if column in table.columns and isinstance(table[column].dtype, pd.CategoricalDtype):
+            values = table[column]
+            if len(values.cat.categories) != values.nunique(dropna=True):
+                table[column] = values.cat.remove_unused_categories()
+    return table

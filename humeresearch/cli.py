@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -23,9 +24,12 @@ if TYPE_CHECKING:
     from humeresearch._measurements import Measurements
 
 #: commands that live in their own modules: name -> (module, add_parser, run)
-PLUGINS: dict[str, tuple[str, str, str]] = {
-    "serve": ("humeresearch.server._cli", "add_serve_parser", "run_serve"),
-    "demo": ("humeresearch.demo._cli", "add_demo_parser", "run_demo"),
+#: command -> (public module with ``add_parser(subparsers)`` and ``run(args)``, the extra it
+#: needs, one-line help shown when that extra is missing)
+PLUGINS: dict[str, tuple[str, str | None, str]] = {
+    "serve": ("humeresearch.server.cli", "server", "run the local Hume-compatible server"),
+    "demo": ("humeresearch.demo.cli", None, "simulate a small study and analyse it end to end"),
+    "measure": ("humeresearch.measure.cli", "measure", "measure files with a Hume API"),
 }
 
 
@@ -40,32 +44,98 @@ def _read(inputs: Sequence[str], *, errors: define.ErrorMode | None = None) -> M
     return read(src, errors=errors, progress=None)
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
-    from humeresearch._contract import validate
+#: output suffix -> format written by ``convert``
+SUFFIXES: dict[str, define.OutputFormat] = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+}
+
+
+def _output_format(out: Path, given: define.OutputFormat | None) -> define.OutputFormat:
+    """The format to write: ``--format``, else the suffix of OUT (anything else is refused)."""
+    if given is not None:
+        return given
+    fmt = SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        known = ", ".join(SUFFIXES)
+        raise InputFault(
+            f"cannot tell the format of {str(out)!r} from its suffix ({known}); pass --format"
+        )
+    if fmt == "xlsx" and importlib.util.find_spec("openpyxl") is None:
+        raise InputFault("writing .xlsx needs openpyxl: pip install openpyxl")
+    return fmt
+
+
+def _refuse_overwriting_inputs(out: Path, inputs: Sequence[str]) -> None:
+    """Refuse an output that is (through links too) one of the input files."""
+    target = out.resolve()
+    for inp in inputs:
+        path = Path(inp)
+        if path.exists() and path.resolve() == target:
+            raise InputFault(f"the output {str(out)!r} is the input {inp!r}; choose another path")
+
+
+def _write(table: Any, out: Path, fmt: str, provenance: dict[str, Any], form: str) -> None:
+    """Write ``table`` to a temporary file beside ``out``, then move it into place."""
     from humeresearch._measurements import write_table
 
-    m = _read(args.inputs, errors="raise" if args.strict else None)
-    out = Path(args.output)
-    fmt: define.OutputFormat = args.format or ("csv" if out.suffix.lower() == ".csv" else "parquet")
-    form = args.form or ("measurements" if fmt == "parquet" else "long")
-    if form == "measurements":
-        if fmt != "parquet":
-            raise InputFault(
-                "--form measurements is written as Parquet only (use --format parquet)"
-            )
-        m.to_parquet(out)
-        rows = len(m)
-    else:
-        table = getattr(m, form)()
-        validate(table, form)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "csv":
-            table.to_csv(out, index=False)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        if form == "measurements":
+            table.to_parquet(tmp)
+        elif fmt == "parquet":
+            write_table(table, tmp, provenance, {"form": form})
+        elif fmt in ("csv", "tsv"):
+            table.to_csv(tmp, index=False, sep="," if fmt == "csv" else "\t")
         else:
-            write_table(table, out, m.provenance, {"form": form})
-        rows = len(table)
+            table.to_excel(tmp, index=False, engine="openpyxl")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from humeresearch._contract import validate
+
+    out = Path(args.output)
+    fmt = _output_format(out, args.format)
+    _refuse_overwriting_inputs(out, args.inputs)
+    form = args.form or ("measurements" if fmt == "parquet" else "long")
+    if form == "measurements" and fmt != "parquet":
+        raise InputFault("--form measurements is written as Parquet only (use --format parquet)")
+    m = _read(args.inputs, errors="raise" if args.strict else None)
+    _report_skipped(m, "convert")
+    table: Any = m if form == "measurements" else validate(getattr(m, form)(), form)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write(table, out, fmt, m.provenance, form)
+    except OSError as exc:
+        raise InputFault(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
+    rows = len(m) if form == "measurements" else len(table)
     print(f"wrote {out} ({form}, {fmt}, {rows} rows)")
     return 0
+
+
+def _unreadable(m: Measurements) -> list[dict[str, Any]]:
+    """Provenance entries of inputs that were skipped (unreadable or duplicates)."""
+    return [i for i in m.provenance.get("inputs", []) if i.get("error") or not i.get("format")]
+
+
+def _report_skipped(m: Measurements, command: str) -> None:
+    skipped = _unreadable(m)
+    if skipped:
+        listed = "; ".join(
+            f"{i.get('path') or i.get('name')}: {i.get('error') or 'not recognised'}"
+            for i in skipped[:10]
+        )
+        more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
+        print(
+            f"humeresearch {command}: skipped {len(skipped)} input(s): {listed}{more}",
+            file=sys.stderr,
+        )
 
 
 def summary(m: Measurements) -> dict[str, Any]:
@@ -91,7 +161,7 @@ def summary(m: Measurements) -> dict[str, Any]:
         "models": per_model,
         "errors": errors.astype(object).where(errors.notna(), None).to_dict("records"),
         "inputs": [
-            {k: i.get(k) for k in ("path", "name", "format", "size", "sha256")}
+            {k: i.get(k) for k in ("path", "name", "format", "size", "sha256", "error")}
             for i in m.provenance.get("inputs", [])
         ],
     }
@@ -103,9 +173,13 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(
-        f"inputs:  {len(info['inputs'])}  ({', '.join(sorted({str(i['format']) for i in info['inputs']}))})"
-    )
+    formats = sorted({str(i["format"]) for i in info["inputs"] if i.get("format")})
+    skipped = [i for i in info["inputs"] if i.get("error") or not i.get("format")]
+    print(f"inputs:  {len(info['inputs'])}  ({', '.join(formats)})")
+    if skipped:
+        print(f"skipped: {len(skipped)}")
+        for i in skipped[:20]:
+            print(f"  {i.get('path') or i.get('name')}: {i.get('error') or 'not recognised'}")
     print(
         f"sources: {len(info['sources'])}   files: {info['files']}   spans: {info['spans']}   score rows: {info['rows']}"
     )
@@ -165,16 +239,34 @@ def build_parser() -> tuple[
     p.add_argument("--json", action="store_true", help="print JSON")
     runners["info"] = cmd_info
 
-    for name, (module, add, run) in PLUGINS.items():
+    for name, (module, extra, summary) in PLUGINS.items():
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:  # an optional dependency is not installed
-            if (exc.name or "humeresearch").partition(".")[0] == "humeresearch":
+            if extra is None or (exc.name or "humeresearch").partition(".")[0] == "humeresearch":
                 raise
+            runners[name] = _missing_extra(sub, name, extra, summary, exc.name or "?")
             continue
-        getattr(mod, add)(sub)
-        runners[name] = getattr(mod, run)
+        mod.add_parser(sub)
+        runners[name] = mod.run
     return parser, runners
+
+
+def _missing_extra(sub: Any, name: str, extra: str, summary: str, module: str) -> Any:
+    """List ``name`` in ``--help``; running it exits 2 naming the install command."""
+    hint = f'pip install "humeresearch[{extra}]"'
+    p = sub.add_parser(name, help=f"{summary} (needs {hint})", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def run(args: argparse.Namespace) -> int:
+        print(
+            f"humeresearch {name}: error: needs the optional dependency {module!r} of the "
+            f"{extra!r} extra; install it with: {hint}",
+            file=sys.stderr,
+        )
+        return 2
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -212,7 +212,16 @@ OPTIONS.update(
 # -- cli ----------------------------------------------------------------------------------
 
 #: file formats ``humeresearch convert --format`` writes.
-OUTPUT_FORMATS: tuple[str, ...] = ("parquet", "csv")
-OutputFormat = Literal["parquet", "csv"]
+OUTPUT_FORMATS: tuple[str, ...] = ("parquet", "csv", "tsv", "xlsx")
+OutputFormat = Literal["parquet", "csv", "tsv", "xlsx"]
 
 OPTIONS.update({"OUTPUT_FORMATS": (OUTPUT_FORMATS, OutputFormat)})
+
+# -- stats --------------------------------------------------------------------------------
+
+#: how rows are weighted inside one subject's value (``compare(weight=...)``): by span
+#: duration as :func:`humeresearch.summarize` does, or every row once.
+WEIGHTS: tuple[str, ...] = ("duration", "equal")
+Weight = Literal["duration", "equal"]
+
+OPTIONS.update({"WEIGHTS": (WEIGHTS, Weight)})

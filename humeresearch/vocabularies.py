@@ -248,7 +248,13 @@ class NameMap:
     v1_only: tuple[str, ...]
 
     def as_dict(self) -> dict[str, str]:
-        """The mapping v0 name -> v1 name."""
+        """The mapping v0 name -> v1 name.
+
+        Examples
+        --------
+        >>> map_names(["Joy", "Awe"], ["awe", "joy"]).as_dict()
+        {'Joy': 'joy', 'Awe': 'awe'}
+        """
         return dict(zip(self.table["v0"], self.table["v1"], strict=True))
 
 

@@ -20,8 +20,8 @@ def test_readme_example_runs(monkeypatch):
     result = namespace["result"]
     joy = result[(result["model"] == "face") & (result["name"] == "Joy")].iloc[0]
     assert (
-        joy["effect_type"].startswith("cohen") and joy["mean_B"] > joy["mean_A"]
-    )  # Joy planted in treatment
+        joy["effect_type"].startswith("cohen") and joy["mean_other"] > joy["mean_reference"]
+    )  # Joy planted in treatment; control is the reference (first level)
     assert isinstance(namespace["face_on_utterances"], pd.DataFrame) and len(
         namespace["face_on_utterances"]
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._contract import KEYS, split_wide_column
-from humeresearch._tables import TableLike, as_long, check_option
+from humeresearch._tables import TableLike, as_long, check_option, tidy_categories
 from humeresearch.aggregate._common import span_columns
 
 
@@ -110,4 +110,4 @@ def composite(
         raise ValueError("composite: mapping must name at least one composite")
     long = as_long(data, func="composite", name="data")
     members = _members(long, mapping, missing)
-    return _combine(long, members, list(dict.fromkeys(mapping)), agg)
+    return tidy_categories(_combine(long, members, list(dict.fromkeys(mapping)), agg))

@@ -11,7 +11,7 @@ import pandas as pd
 from humeresearch import define
 from humeresearch._contract import wide_column
 from humeresearch._groups import factorize_sorted, first_index, row_key
-from humeresearch._tables import TableLike, as_long, check_option
+from humeresearch._tables import TableLike, as_long, check_option, tidy_categories
 from humeresearch.aggregate._common import as_by, select_family, span_columns
 from humeresearch.aggregate._summarize import summarize
 
@@ -168,6 +168,6 @@ def embed(
         raise ValueError(f"embed: n must be between 1 and {min(x.shape)} (names, rows); got {n!r}")
     coords, axes, explained = _pca(x, int(n), scale)
     dims = [f"dim{i + 1}" for i in range(int(n))]
-    coords = pd.concat([keys, pd.DataFrame(coords, columns=dims)], axis=1)
+    coords = tidy_categories(pd.concat([keys, pd.DataFrame(coords, columns=dims)], axis=1))
     loadings = pd.DataFrame(axes, index=pd.Index(names, name="name"), columns=dims)
     return Embedding(coords=coords, loadings=loadings, explained=explained, method=method)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._groups import codes_of, factorize_sorted, row_key
-from humeresearch._tables import TableLike, as_long
+from humeresearch._tables import TableLike, as_long, tidy_categories
 from humeresearch.aggregate._common import as_by, select_family, span_columns
 from humeresearch.aggregate._summarize import summarize
 
@@ -91,7 +91,7 @@ def top_k(
         group = as_by(by)
         means = summarize(long, by=group, agg="mean")[[*group, "family", "name", "score"]]
         ranked, rank = _ranked(means, group, "score", int(k))
-    return ranked.assign(rank=rank.astype(np.int64))
+    return tidy_categories(ranked.assign(rank=rank.astype(np.int64)))
 
 
 def dominant(
@@ -139,4 +139,4 @@ def dominant(
     margin = np.where(has_second, top["score"].to_numpy(dtype=np.float64) - runner, np.nan)
     out = top.loc[first].drop(columns="rank").reset_index(drop=True)
     out["margin"] = margin[first]
-    return out
+    return tidy_categories(out)

@@ -12,8 +12,22 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._contract import wide_column
-from humeresearch._groups import codes_of, combine, factorize_sorted, first_index, row_key, wsum
-from humeresearch._tables import TableLike, as_long, require_columns
+from humeresearch._groups import (
+    check_overlapping,
+    codes_of,
+    combine,
+    factorize_sorted,
+    first_index,
+    row_key,
+    wsum,
+)
+from humeresearch._tables import (
+    TableLike,
+    as_long,
+    mark_scores,
+    require_columns,
+    tidy_categories,
+)
 from humeresearch.aggregate._common import as_by
 
 _QUANTILE = re.compile(r"^q(\d+(?:\.\d+)?)$")
@@ -188,6 +202,7 @@ def summarize(
     agg: define.SummaryAgg | str | Sequence[define.SummaryAgg | str] = ("mean",),
     threshold: float | None = None,
     wide: bool = False,
+    overlapping: define.OverlapPolicy = "allow",
 ) -> pd.DataFrame:
     """Statistics of the scores per group and (family, name), duration-weighted.
 
@@ -213,6 +228,13 @@ def summarize(
       duration; for instants the trapezoidal integral over time within each (source,
       file, model, track), summed over the group (gaps between frames are bridged;
       instants at the same time are averaged into one point first).
+
+    **Overlapping spans.** Spans of one series (``source, file, model, track``, plus
+    ``from_model``, ``from_track``, ``event``, ``granularity`` where present) that
+    overlap each other would count the shared seconds once per span (Hume pads
+    prosody segments by 0.2 s, so consecutive utterances overlap): they raise unless
+    ``overlapping="allow"``, the policy of :func:`humeresearch.resample` and
+    :func:`humeresearch.smooth`.
 
     Groups may not mix ``model``, ``from_model``, ``from_track`` or ``granularity``
     values unless those columns are in ``by`` (raises): two faces, two models or words
@@ -241,7 +263,15 @@ def summarize(
         Score level for ``frac_above``.
     wide : bool, default False
         Return one row per (group, stat) and one column per (family, name) named as
-        in the contract's wide table (``Joy``, ``facs:AU1 ...``).
+        in the contract's wide table (``Joy``, ``facs:AU1 ...``), recorded as its
+        score columns (``attrs["humeresearch"]["scores"]``).
+    overlapping : {"allow", "raise"}, default "allow"
+        Spans of one series that overlap each other. Hume pads prosody segments by
+        0.2 s, so consecutive utterances of real data overlap: by default each span
+        counts with its own duration (or its own overlap with a bin or window), so the
+        shared seconds count once per span; ``"raise"`` refuses such data, naming the
+        first overlapping pair. The same policy holds in ``summarize``, ``resample``,
+        ``smooth`` and ``plot.heatmap`` (:data:`humeresearch.define.OVERLAP_POLICIES`).
 
     Returns
     -------
@@ -268,13 +298,14 @@ def summarize(
     """
     aggs = _check_aggs(agg, threshold)
     long = as_long(data, func="summarize", name="data")
+    check_overlapping(long, overlapping=overlapping, func="summarize")
     columns = [*_resolve_by(by, long), "family", "name"]
     combined, parts = row_key(long, columns)
     key_all, _ = factorize_sorted(combined)
     _check_mixing(long, key_all, columns[:-2])
     used = _used_rows(long, key_all)
     values = _statistics(long, used, aggs, threshold)
-    tidy = _tidy(parts, columns, key_all, used, aggs, values)
+    tidy = tidy_categories(_tidy(parts, columns, key_all, used, aggs, values))
     return _to_wide(tidy, columns[:-2], aggs) if wide else tidy
 
 
@@ -291,7 +322,7 @@ def _to_wide(tidy: pd.DataFrame, by: list[str], stats: list[str]) -> pd.DataFram
     table = table.reindex(columns=order).reset_index()
     table.columns.name = None
     table["stat"] = table["stat"].astype(str)
-    return table
+    return mark_scores(table, order)
 
 
 def _quantile(

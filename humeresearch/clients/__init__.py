@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from humeresearch.clients._errors import ApiError, ConfigError, HumeClientError, TransportError
-from humeresearch.clients._http import AsyncHttpClient, HttpClient, RetryPolicy
+from humeresearch.clients._http import AsyncHttpClient, HttpClient, RetryPolicy, resolve_key
 from humeresearch.clients._v0_batch import V0BatchClient
 from humeresearch.clients._v0_config import (
     BurstConfig,
@@ -32,6 +32,7 @@ from humeresearch.clients._v1_config import AudioConfig, V1Config, VideoConfig
 from humeresearch.clients._v1_files import V1Client, VideoBatch, pack_frames
 
 __all__ = [
+    "resolve_key",
     "AsyncHttpClient",
     "HttpClient",
     "RetryPolicy",

@@ -14,10 +14,19 @@ from humeresearch._groups import (
     combine,
     factorize_sorted,
     first_index,
+    row_key,
     table_codes,
     times,
 )
-from humeresearch._tables import SPAN_LIKE, TableLike, as_long, as_spans, require_columns
+from humeresearch._tables import (
+    SPAN_LIKE,
+    TableLike,
+    as_long,
+    as_spans,
+    require_columns,
+    score_columns,
+    tidy_categories,
+)
 from humeresearch.clocks._overlap import Pairs, find_pairs, two_tier_mean
 from humeresearch.errors import UnmatchedSpansWarning
 
@@ -118,7 +127,44 @@ def _aggregate(
     out["from_track"] = pd.Categorical.from_codes(track_codes, k_uni)
     out["n_spans"] = n
     out["seconds"] = seconds
-    return pd.DataFrame(out, columns=[*LONG_COLUMNS, *ALIGN_EXTRA])
+    table = pd.DataFrame(out, columns=[*LONG_COLUMNS, *ALIGN_EXTRA])
+    return _carry(table, long, spans, tgt, row)
+
+
+def _constant_columns(long: pd.DataFrame, skip: set[str]) -> list[str]:
+    """Extra columns of ``long`` that hold one value within each (source, file)."""
+    extra = [c for c in long.columns if c not in skip and c not in LONG_COLUMNS]
+    if not extra or not len(long):
+        return extra
+    group, _ = row_key(long, ["source", "file"])
+    keep = []
+    for column in extra:
+        codes, _ = codes_of(long[column])
+        if not pd.DataFrame({"g": group, "c": codes}).drop_duplicates()["g"].duplicated().any():
+            keep.append(column)
+    return keep
+
+
+def _carry(
+    table: pd.DataFrame, long: pd.DataFrame, spans: pd.DataFrame, tgt: np.ndarray, src: np.ndarray
+) -> pd.DataFrame:
+    """``table`` plus the target's own columns and the source's per-recording labels.
+
+    Target columns (``text``, ``granularity``, design columns of ``onto``; not those
+    that are NA for every target) are taken from each row's target span; columns of ``data`` that are constant within each
+    (source, file) (design columns added by :func:`humeresearch.annotate`) from its
+    source rows. Score columns of a wide ``onto`` are not carried.
+    """
+    taken = set(table.columns) | set(score_columns(spans))
+    if {"family", "name", "score"} <= set(spans.columns):
+        taken |= {"family", "name", "score"}
+    target = [c for c in spans.columns if c not in taken and spans[c].notna().any()]
+    carried = {c: spans[c].iloc[tgt].reset_index(drop=True) for c in target}
+    for column in _constant_columns(long, taken | set(target)):
+        carried[column] = long[column].iloc[src].reset_index(drop=True)
+    if not carried:
+        return table
+    return pd.concat([table, pd.DataFrame(carried, index=table.index)], axis=1)
 
 
 def _unmatched(long: pd.DataFrame, pairs: Pairs) -> pd.DataFrame:
@@ -236,7 +282,13 @@ def align(
         ``n_spans``
             number of source spans averaged (of the tier used, see above);
         ``seconds``
-            overlap seconds that weighted the mean (0 for instants).
+            overlap seconds that weighted the mean (0 for instants);
+        then the target's own other columns (``text``, ``granularity``, design
+        columns of ``onto``; columns that are NA for every target are left out), and the columns of ``data`` that hold one value within
+        each (source, file), such as ``participant`` and ``condition`` added by
+        :func:`humeresearch.annotate` (other columns of ``data``, such as ``prob``,
+        vary within a recording and are not carried). Categorical key columns hold
+        only the categories present.
 
         With ``return_unmatched=True`` also the unmatched source spans:
         ``source, file, model, track, span_id, begin, end`` (one row per span).
@@ -265,8 +317,8 @@ def align(
     src_frame, groups = _match_groups(long, match_track)
     (sg, tg), _ = table_codes([src_frame, spans], groups)
     pairs = find_pairs(sg, sb, se, tg, tb, te, closed_last=True)
-    table = _aggregate(long, spans, pairs, tb, te, pool_tracks)
-    unmatched = _unmatched(long, pairs)
+    table = tidy_categories(_aggregate(long, spans, pairs, tb, te, pool_tracks))
+    unmatched = tidy_categories(_unmatched(long, pairs))
     if return_unmatched:
         return table, unmatched
     if len(unmatched):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from humeresearch._groups import table_codes, times
-from humeresearch._tables import TableLike, as_long, require_columns
+from humeresearch._tables import TableLike, as_long, require_columns, tidy_categories
 from humeresearch.clocks._overlap import find_pairs
 
 
@@ -119,4 +119,4 @@ def epochs(
             continue
         name = column if column not in out.columns else f"event_{column}"
         out[name] = events[column].iloc[ev].reset_index(drop=True)
-    return out
+    return tidy_categories(out)

@@ -12,8 +12,8 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._contract import LONG_COLUMNS
-from humeresearch._groups import expand, first_index, row_key, times
-from humeresearch._tables import TableLike, as_long, check_option
+from humeresearch._groups import check_overlapping, expand, first_index, row_key, times
+from humeresearch._tables import TableLike, as_long, tidy_categories
 from humeresearch.clocks._overlap import two_tier_mean
 
 #: one resampled series: a recorded series and one expression
@@ -74,33 +74,6 @@ def _check_granularity(long: pd.DataFrame, granularity: str | None) -> pd.DataFr
             f"them would mix words with utterances. Pick one with granularity=..."
         )
     return long
-
-
-def _check_overlaps(long: pd.DataFrame, b: np.ndarray, e: np.ndarray) -> None:
-    """Raise when two spans of one track overlap each other."""
-    g, _ = row_key(long, define.SERIES_KEYS)
-    sid = long["span_id"].to_numpy(dtype=np.int64)
-    # one row per span: drop rows that repeat the previous row's span (other names)
-    first = np.ones(len(g), dtype=bool)
-    first[1:] = (g[1:] != g[:-1]) | (sid[1:] != sid[:-1])
-    keep = np.flatnonzero(first & (e > b))
-    if len(keep) < 2:
-        return
-    gk, _ = pd.factorize(g[keep])
-    order = np.argsort(gk + 1j * b[keep], kind="stable")
-    rows = keep[order]
-    gs = gk[order]
-    cm = pd.Series(e[rows]).groupby(gs, sort=False).cummax().to_numpy()
-    hit = (gs[1:] == gs[:-1]) & (sid[rows][1:] != sid[rows][:-1]) & (b[rows][1:] < cm[:-1])
-    if hit.any():
-        i = int(np.flatnonzero(hit)[0]) + 1
-        r = long.iloc[rows[i]]
-        raise ValueError(
-            f"resample: {r['model']} track {r['track']!r} of file {r['file']!r} has overlapping "
-            f"spans (span {r['span_id']} begins at {b[rows[i]]} before an earlier span "
-            f"ends at {cm[i - 1]}). Pick one granularity, or pass overlapping='allow' to "
-            "weight overlapping spans by their overlap with each bin anyway."
-        )
 
 
 def _fill(score: np.ndarray, empty: np.ndarray, series: np.ndarray, fill: Any) -> np.ndarray:
@@ -240,7 +213,7 @@ def resample(
     origin: float = 0.0,
     fill: float | define.Fill | None = None,
     granularity: define.Granularity | define.StreamGranularity | None = None,
-    overlapping: define.OverlapPolicy = "raise",
+    overlapping: define.OverlapPolicy = "allow",
 ) -> pd.DataFrame:
     """Put every series on a regular time grid (bins of ``step`` seconds).
 
@@ -258,8 +231,9 @@ def resample(
 
     Granularities are never mixed: when the data has a ``granularity`` column and one
     model holds several values (words and utterances), it raises unless
-    ``granularity=`` picks one; spans of one track that overlap each other raise
-    unless ``overlapping="allow"``.
+    ``granularity=`` picks one; spans of one series that overlap each other raise
+    unless ``overlapping="allow"`` (the policy shared with :func:`humeresearch.summarize`
+    and :func:`humeresearch.smooth`).
 
     Parameters
     ----------
@@ -279,8 +253,13 @@ def resample(
     granularity : str, optional
         Keep only rows of this ``granularity`` (and rows that have none, such as
         face instants).
-    overlapping : {"raise", "allow"}, default "raise"
-        What to do when spans of one track overlap each other.
+    overlapping : {"allow", "raise"}, default "allow"
+        Spans of one series that overlap each other. Hume pads prosody segments by
+        0.2 s, so consecutive utterances of real data overlap: by default each span
+        counts with its own duration (or its own overlap with a bin or window), so the
+        shared seconds count once per span; ``"raise"`` refuses such data, naming the
+        first overlapping pair. The same policy holds in ``summarize``, ``resample``,
+        ``smooth`` and ``plot.heatmap`` (:data:`humeresearch.define.OVERLAP_POLICIES`).
 
     Returns
     -------
@@ -309,13 +288,11 @@ def resample(
     if not np.isfinite(origin):
         raise ValueError(f"resample: origin must be a finite number of seconds; got {origin!r}")
     _check_fill(fill)
-    check_option(overlapping, define.OVERLAP_POLICIES, name="overlapping", func="resample")
     grid = _Grid(step, window, origin)
 
     long = _check_granularity(as_long(data, func="resample", name="data"), granularity)
+    check_overlapping(long, overlapping=overlapping, func="resample")
     b, e, timed = _timed(long)
-    if overlapping == "raise":
-        _check_overlaps(long, b, e)
     series = _series(long)
     q, k, w, strong = _bin_pairs(b, e, np.flatnonzero(timed), grid)
     slot, nbins, offset, kmin = _slots(series, q, k)
@@ -334,4 +311,4 @@ def resample(
     out["score"] = _fill(mean, n == 0, out_series, fill)
     out["n_spans"] = n
     out["seconds"] = seconds
-    return pd.DataFrame(out, columns=[*LONG_COLUMNS, "n_spans", "seconds"])
+    return tidy_categories(pd.DataFrame(out, columns=[*LONG_COLUMNS, "n_spans", "seconds"]))

@@ -5,13 +5,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from humeresearch._groups import IDENTITY_EXTRAS, factorize_sorted, row_key, times
-from humeresearch._tables import TableLike, as_long
+from humeresearch import define
+from humeresearch._groups import (
+    IDENTITY_EXTRAS,
+    check_overlapping,
+    factorize_sorted,
+    row_key,
+    times,
+)
+from humeresearch._tables import TableLike, as_long, tidy_categories
 from humeresearch.clocks._overlap import find_pairs, two_tier_mean
 from humeresearch.clocks._resample import positive_seconds
 
 
-def smooth(data: TableLike, *, window: float, center: bool = True) -> pd.DataFrame:
+def smooth(
+    data: TableLike,
+    *,
+    window: float,
+    center: bool = True,
+    overlapping: define.OverlapPolicy = "allow",
+) -> pd.DataFrame:
     """Rolling mean of every series over a time window (seconds, not rows).
 
     One series is one (source, file, model, track, family, name), plus
@@ -20,7 +33,8 @@ def smooth(data: TableLike, *, window: float, center: bool = True) -> pd.DataFra
     centre ``c`` (``center=True``), or over the trailing window
     ``(end - window, end]`` (``center=False``, causal). Weights follow
     :func:`humeresearch.align`: spans by overlap seconds, instants equally. Gaps
-    in the data are not filled.
+    in the data are not filled. Spans of one series that overlap each other raise
+    unless ``overlapping="allow"`` (the policy of :func:`humeresearch.resample`).
 
     Parameters
     ----------
@@ -30,6 +44,13 @@ def smooth(data: TableLike, *, window: float, center: bool = True) -> pd.DataFra
         Window width in seconds (> 0).
     center : bool, default True
         Centred window; ``False`` for a trailing (causal) window.
+    overlapping : {"allow", "raise"}, default "allow"
+        Spans of one series that overlap each other. Hume pads prosody segments by
+        0.2 s, so consecutive utterances of real data overlap: by default each span
+        counts with its own duration (or its own overlap with a bin or window), so the
+        shared seconds count once per span; ``"raise"`` refuses such data, naming the
+        first overlapping pair. The same policy holds in ``summarize``, ``resample``,
+        ``smooth`` and ``plot.heatmap`` (:data:`humeresearch.define.OVERLAP_POLICIES`).
 
     Returns
     -------
@@ -49,6 +70,7 @@ def smooth(data: TableLike, *, window: float, center: bool = True) -> pd.DataFra
     """
     width = positive_seconds(window, "window", "smooth")
     long = as_long(data, func="smooth", name="data")
+    check_overlapping(long, overlapping=overlapping, func="smooth")
     b, e = times(long, "smooth: data")
     cols = ["source", "file", "model", "track", "family", "name"]
     cols += [c for c in IDENTITY_EXTRAS if c in long.columns]
@@ -68,4 +90,4 @@ def smooth(data: TableLike, *, window: float, center: bool = True) -> pd.DataFra
     )
     out = long.copy()
     out["score"] = mean
-    return out
+    return tidy_categories(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,15 +56,21 @@ def _usable(
     return spans.loc[ok], b[ok], e[ok]
 
 
-def _union(group: np.ndarray, b: np.ndarray, e: np.ndarray) -> Segments:
-    """Union of intervals per group: (group, begin, end) of disjoint segments."""
+def _union(
+    group: np.ndarray, b: np.ndarray, e: np.ndarray, bridge: np.ndarray | None = None
+) -> Segments:
+    """Union of intervals per group: (group, begin, end) of disjoint segments.
+
+    A gap of at most ``bridge`` seconds (per interval, before it) is closed.
+    """
     if not len(b):
         return group[:0], b[:0], e[:0]
     order = np.lexsort((b, group))
     g, b, e = group[order], b[order], e[order]
+    gap = np.zeros(len(g)) if bridge is None else bridge[order]
     cm = pd.Series(e).groupby(g, sort=False).cummax().to_numpy()
     new = np.ones(len(g), dtype=bool)
-    new[1:] = (g[1:] != g[:-1]) | (b[1:] > cm[:-1])
+    new[1:] = (g[1:] != g[:-1]) | (b[1:] > cm[:-1] + gap[1:])
     starts = np.flatnonzero(new)
     ends = np.r_[starts[1:], len(g)] - 1
     return g[starts], b[starts], cm[ends]
@@ -76,7 +83,11 @@ def _face_presence(
     fe: np.ndarray,
     frame_step: float | None,
 ) -> Segments:
-    """Face presence: each frame stands for ``[t - h/2, t + h/2)``."""
+    """Face presence: each frame stands for ``[t - h/2, t + h/2)``.
+
+    Gaps shorter than half a frame step (timing jitter, not a missing frame) are
+    closed: they carry no evidence of absence.
+    """
     instant = fe == fb
     if frame_step is not None:
         step = np.full(len(fb), float(frame_step))
@@ -88,7 +99,7 @@ def _face_presence(
         step = median.reindex(file).to_numpy(dtype=np.float64)
     half = np.where(instant, step / 2, 0.0)
     ok = ~np.isnan(half)
-    return _union(track[ok], (fb - half)[ok], (fe + half)[ok])
+    return _union(track[ok], (fb - half)[ok], (fe + half)[ok], half[ok])
 
 
 @dataclass(frozen=True)
@@ -118,31 +129,64 @@ def _evidence(pf: Segments, pv: Segments, to_file: pd.Series) -> _Evidence:
     return _Evidence(to_file, f_len, v_len, last_e - first_b, overlap)
 
 
-def _assign(ev: _Evidence, info: pd.DataFrame, method: str, min_score: float) -> list[tuple]:
-    """The best pairing of each file (Hungarian), as rows of the output."""
+def _scores(
+    ev: _Evidence, ft: np.ndarray, vt: np.ndarray, fc: object, method: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Overlap, presence seconds and score of every (face, voice) track pair of a file."""
+    a = np.array([[ev.overlap.get((x, y), 0.0) for y in vt] for x in ft])
+    fs = ev.f_len.reindex(ft).to_numpy()[:, None]
+    vs = ev.v_len.reindex(vt).to_numpy()[None, :]
+    t = ev.total[fc]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "phi":
+            s = (a * t - fs * vs) / np.sqrt(fs * (t - fs) * vs * (t - vs))
+        else:
+            s = a / (fs + vs - a)
+    return a, fs, vs, np.where(np.isfinite(s), s, np.nan)
+
+
+def _unique_pairs(gain: np.ndarray, tol: float = 1e-9) -> list[tuple[int, int]]:
+    """The pairs of the best assignment that every best assignment shares.
+
+    ``gain`` is 0 where a pair carries no evidence. A pair is kept when it has a
+    positive gain and forbidding it lowers the best total: a pair that an equally
+    good assignment avoids (tied evidence) would follow the order of the track
+    names, so it is not returned.
+    """
+    r, c = linear_sum_assignment(gain, maximize=True)
+    best = gain[r, c].sum()
+    keep = []
+    for i, j in zip(r, c):
+        if gain[i, j] <= 0:
+            continue
+        other = gain.copy()
+        other[i, j] = 0.0
+        r2, c2 = linear_sum_assignment(other, maximize=True)
+        if other[r2, c2].sum() < best - tol * max(1.0, abs(best)):
+            keep.append((int(i), int(j)))
+    return keep
+
+
+def _assign(
+    ev: _Evidence, info: pd.DataFrame, method: str, min_score: float
+) -> tuple[list[tuple], list[str]]:
+    """The evident pairing of each file, as rows of the output, and the files short of it."""
     face_of_file = pd.Series(ev.f_len.index, index=ev.to_file.reindex(ev.f_len.index).to_numpy())
     voice_of_file = pd.Series(ev.v_len.index, index=ev.to_file.reindex(ev.v_len.index).to_numpy())
-    rows = []
+    rows, short = [], []
     for fc in sorted(set(face_of_file.index) & set(voice_of_file.index)):
         ft = face_of_file.loc[[fc]].to_numpy()
         vt = voice_of_file.loc[[fc]].to_numpy()
-        a = np.array([[ev.overlap.get((x, y), 0.0) for y in vt] for x in ft])
-        fs = ev.f_len.reindex(ft).to_numpy()[:, None]
-        vs = ev.v_len.reindex(vt).to_numpy()[None, :]
-        t = ev.total[fc]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if method == "phi":
-                s = (a * t - fs * vs) / np.sqrt(fs * (t - fs) * vs * (t - vs))
-            else:
-                s = a / (fs + vs - a)
-        s = np.where(np.isfinite(s), s, np.nan)
-        r, c = linear_sum_assignment(np.nan_to_num(s, nan=-1e9), maximize=True)
-        for i, j in zip(r, c):
-            if np.isfinite(s[i, j]) and s[i, j] > min_score:
-                fi, vi = info.loc[ft[i]], info.loc[vt[j]]
-                row = (fi["source"], fi["file"], fi["track"], vi["track"])
-                rows.append((*row, a[i, j], fs[i, 0], vs[0, j], s[i, j]))
-    return rows
+        a, fs, vs, s = _scores(ev, ft, vt, fc, method)
+        gain = np.where(np.nan_to_num(s, nan=-np.inf) > min_score, s, 0.0)
+        kept = _unique_pairs(gain)
+        for i, j in kept:
+            fi, vi = info.loc[ft[i]], info.loc[vt[j]]
+            row = (fi["source"], fi["file"], fi["track"], vi["track"])
+            rows.append((*row, a[i, j], fs[i, 0], vs[0, j], s[i, j]))
+        if len(kept) < min(len(ft), len(vt)):
+            short.append(f"{info.loc[ft[0], 'source']}/{info.loc[ft[0], 'file']}")
+    return rows, short
 
 
 def _table(rows: list[tuple]) -> pd.DataFrame:
@@ -162,7 +206,7 @@ def match_tracks(
     voice_model: define.Model = "prosody",
     frame_step: float | None = None,
     method: define.TrackMethod = "phi",
-    min_score: float = 0.0,
+    min_score: float = 0.1,
     exclude: Sequence[str] = ("unknown", "unmeasured"),
 ) -> pd.DataFrame:
     """Pair face tracks with speaker tracks by when they co-occur (Hungarian assignment).
@@ -175,13 +219,20 @@ def match_tracks(
     track), ``(a*T - f*v) / sqrt(f*(T-f) * v*(T-v))`` with ``a`` the overlap, ``f``
     and ``v`` the presence seconds; ``method="jaccard"`` is ``a / (f + v - a)``.
     The pairing that maximises the total score within each file is found with
-    :func:`scipy.optimize.linear_sum_assignment`; pairs whose score is not above
-    ``min_score`` (or undefined) are not returned.
+    :func:`scipy.optimize.linear_sum_assignment` over the pairs whose score is above
+    ``min_score`` (default 0.1); pairs at or below it, or undefined, carry no
+    evidence and are never returned.
 
     Co-occurrence can only tell faces apart when their presence differs (cuts to the
     speaker, faces leaving the frame). When every face is visible all the time its
     presence is constant, ``phi`` is undefined and no pair is returned: that is the
-    honest answer, not a failure.
+    honest answer, not a failure. Gaps in a face's presence shorter than half a frame
+    step (timing jitter) are closed, and a pair is returned only when every best
+    pairing contains it: when two pairings tie (faces whose presence is the same),
+    the answer would follow the order of the track names, so none of the tied pairs
+    is returned. The result is therefore the same under any relabelling of the
+    tracks. Whenever a file with face and voice tracks gets fewer pairs than it has
+    faces or voices, a ``UserWarning`` says so.
 
     Parameters
     ----------
@@ -196,8 +247,9 @@ def match_tracks(
         distinct frame times of the file.
     method : {"phi", "jaccard"}, default "phi"
         Evidence measure (see above).
-    min_score : float, default 0.0
-        Assigned pairs with a score at or below this are dropped.
+    min_score : float, default 0.1
+        The documented minimum of evidence: pairs with a score at or below it are
+        neither assigned nor returned.
     exclude : sequence of str, default ("unknown", "unmeasured")
         Track names that carry no identity.
 
@@ -238,4 +290,13 @@ def match_tracks(
     positive = ve > vb
     pv = _union(track_code[nf:][positive], vb[positive], ve[positive])
     evidence = _evidence(pf, pv, info["file_code"])
-    return _table(_assign(evidence, info, method, min_score))
+    rows, short = _assign(evidence, info, method, min_score)
+    if short:
+        warnings.warn(
+            f"match_tracks: {len(short)} file(s) have face and voice tracks left unpaired "
+            f"for lack of evidence (first: {short[0]}): their presence never differs, "
+            f"ties between pairings, or scores not above min_score={min_score}",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _table(rows)

@@ -73,7 +73,7 @@ def truth_vs_found(
     truth : DataFrame
         ``model, family, name, condition, shift`` (the simulator's ``Study.truth()``).
     comparison : DataFrame
-        :func:`humeresearch.compare` output with ``A`` = ``high`` (``diff`` = high - other).
+        :func:`humeresearch.compare` output with ``other`` = ``high`` (``diff`` = high - reference).
     per : DataFrame
         Per-participant summary (``participant, condition, model, family, name, score``).
     high : str

@@ -220,12 +220,11 @@ def run(
             )
         with stage("summarise"):
             per = hr.summarize(long, by=["participant", "condition", "model"], agg="mean")
-            per["condition"] = pd.Categorical(
-                per["condition"].astype(str), categories=list(CONDITIONS[::-1])
-            )
         with stage("compare"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cmp = hr.compare(per, within="condition", subject="participant")
+            cmp = hr.compare(
+                per, within="condition", subject="participant", reference=CONDITIONS[0]
+            )
             notes += sorted({f"compare: {w.message}" for w in caught})
         with stage("mixed"):
             mx = None

@@ -176,9 +176,9 @@ def _stats_section(ctx: Context) -> str:
                 [
                     expr(r.name, r.family),
                     html.escape(r.model),
-                    str(r.n_A),
-                    num(r.mean_A),
-                    num(r.mean_B),
+                    str(r.n_other),
+                    num(r.mean_other),
+                    num(r.mean_reference),
                     num(r.diff, ".3f", True),
                     f"{num(r.effect, '.2f')} {ci(r.ci_low, r.ci_high)}",
                     f"{num(r.statistic, '.2f')} ({num(r.df, '.0f')})",

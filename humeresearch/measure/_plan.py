@@ -55,7 +55,7 @@ def audio_pieces(duration: float) -> list[float]:
     >>> [round(p) for p in audio_pieces(1000.0)]
     [500, 500]
     """
-    from humeresearch.media._audio import UPLOAD_LIMIT, UPLOAD_OVERHEAD
+    from humeresearch.media import UPLOAD_LIMIT, UPLOAD_OVERHEAD
 
     per_piece = (UPLOAD_LIMIT - UPLOAD_OVERHEAD) / AUDIO_RATE_BYTES
     n = max(1, math.ceil(duration / per_piece))

@@ -235,7 +235,7 @@ async def _measure(
     plan["within_budget"] = _within_budget(plan, budget)
     events = _events(progress, len(items))
     client = _client(api, base_url, api_key)
-    from humeresearch.clients._http import resolve_key
+    from humeresearch.clients import resolve_key
 
     secret = resolve_key(api_key)
     ctx = Context(

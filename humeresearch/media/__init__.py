@@ -19,7 +19,14 @@ Examples
 
 from __future__ import annotations
 
-from humeresearch.media._audio import RATE, UPLOAD_LIMIT, Audio, load_audio, split_audio
+from humeresearch.media._audio import (
+    RATE,
+    UPLOAD_LIMIT,
+    UPLOAD_OVERHEAD,
+    Audio,
+    load_audio,
+    split_audio,
+)
 from humeresearch.media._payloads import (
     STREAM_AUDIO_MS,
     STREAM_TEXT_CHARS,
@@ -48,6 +55,7 @@ __all__ = [
     "STREAM_AUDIO_MS",
     "STREAM_TEXT_CHARS",
     "UPLOAD_LIMIT",
+    "UPLOAD_OVERHEAD",
     "Audio",
     "Frame",
     "MediaError",

@@ -16,9 +16,10 @@ MediaSource = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
 def _av() -> Any:
     try:
         import av
-    except ImportError as exc:  # pragma: no cover - av is in the measure extra
+    except ImportError as exc:  # av is in the measure extra
         raise ImportError(
-            "humeresearch.media needs PyAV: pip install 'humeresearch[measure]'"
+            "humeresearch.media needs the optional dependency 'av' (PyAV) of the 'measure' "
+            'extra; install it with: pip install "humeresearch[measure]"'
         ) from exc
     return av
 

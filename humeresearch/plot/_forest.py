@@ -179,7 +179,7 @@ def forest(
     %(alpha)s
     label : str or sequence of str, optional
         Columns that name a row. Default: ``name``, preceded by ``model`` and
-        ``family`` when they vary, followed by ``term`` (mixed) or ``A vs B``
+        ``family`` when they vary, followed by ``term`` (mixed) or ``other vs reference``
         (compare) when several are present.
     sort : bool, default True
         Largest effect on top. ``False``: the table's order, first row on top.
@@ -207,15 +207,15 @@ def forest(
     --------
     >>> import pandas as pd
     >>> import humeresearch as hr
-    >>> res = pd.DataFrame({"name": ["Joy", "Anger", "Calmness"], "A": "control",
-    ...     "B": "treatment", "effect": [-0.9, 0.1, 0.3], "effect_type": "hedges_g",
+    >>> res = pd.DataFrame({"name": ["Joy", "Anger", "Calmness"], "reference": "control",
+    ...     "other": "treatment", "effect": [-0.9, 0.1, 0.3], "effect_type": "hedges_g",
     ...     "ci_low": [-1.6, -0.5, -0.3], "ci_high": [-0.2, 0.7, 0.9],
     ...     "p_adj": [0.03, 0.7, 0.5], "correction": "fdr_bh"})
     >>> ax = hr.plot.forest(res)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Joy', 'Anger', 'Calmness']
     >>> ax.get_xlabel()
-    "Hedges' g (control \u2212 treatment)"
+    "Hedges' g (treatment \u2212 control)"
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     table, column = _rows(data, effect, ci, term, sort)

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 
 from humeresearch._tables import TableLike, as_list, as_long, check_option, require_columns
-from humeresearch.define import HEATMAP_AGGS, Family, HeatmapAgg
+from humeresearch.define import HEATMAP_AGGS, OVERLAP_POLICIES, Family, HeatmapAgg, OverlapPolicy
 from humeresearch.plot._cells import choose_cmap, draw_matrix
 from humeresearch.plot._common import (
     frame_of,
@@ -47,7 +47,7 @@ def _row_columns(table: pd.DataFrame, y: str | Sequence[str] | None) -> list[str
 
 
 def _time_bins(
-    long: pd.DataFrame, step: float | None, rows: list[str]
+    long: pd.DataFrame, step: float | None, rows: list[str], overlapping: str
 ) -> tuple[pd.DataFrame, float]:
     """Mean score per (row, time bin) on the recording clock, via :func:`humeresearch.resample`."""
     from humeresearch.clocks import resample
@@ -63,7 +63,7 @@ def _time_bins(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # untimed rows: documented
-            binned = resample(long, step=float(step), overlapping="allow")
+            binned = resample(long, step=float(step), overlapping=overlapping)
     except ValueError as exc:
         raise ValueError(f"{FUNC}: cannot bin the data in time: {exc}") from exc
     binned = binned[np.isfinite(binned["score"].to_numpy(np.float64, na_value=np.nan))]
@@ -106,12 +106,18 @@ def _table(
 
 
 def _grid(
-    table: pd.DataFrame, rows: list[str], x: str, value: str, agg: str, step: float | None
+    table: pd.DataFrame,
+    rows: list[str],
+    x: str,
+    value: str,
+    agg: str,
+    step: float | None,
+    overlapping: str,
 ) -> tuple[pd.DataFrame, float | None]:
     """Matrix rows x (time bins or ``x`` levels) of cell values, and the bin width used."""
     step_used = None
     if x == "time":
-        cells, step_used = _time_bins(table, step, rows)
+        cells, step_used = _time_bins(table, step, rows, overlapping)
         xcol = "_bin"
     else:
         cells = (
@@ -226,6 +232,7 @@ def heatmap(
     family: Family | Sequence[Family] | None = "emotion",
     step: float | None = None,
     agg: HeatmapAgg = "mean",
+    overlapping: OverlapPolicy = "allow",
     cluster: bool = False,
     cmap: str | Colormap | None = None,
     center: float | None = None,
@@ -277,6 +284,10 @@ def heatmap(
         most 80 bins.
     agg : {"mean", "median", "max", "min"}, default "mean"
         Cell aggregate for ``x`` other than ``"time"``.
+    overlapping : {"allow", "raise"}, default "allow"
+        Overlapping spans of one series with ``x="time"`` (padded prosody
+        utterances): each weighted by its own overlap with the bin, or refused; the
+        policy of :func:`humeresearch.resample`.
     cluster : bool, default False
         Order the rows by hierarchical clustering (average linkage, Euclidean
         distance, optimal leaf order; empty cells count as the row mean) so that
@@ -319,7 +330,8 @@ def heatmap(
     """
     check_option(agg, HEATMAP_AGGS, name="agg", func=FUNC)
     table, rows = _table(data, x, y, value, name, top_k, family)
-    grid, step_used = _grid(table, rows, x, value, agg, step)
+    check_option(overlapping, OVERLAP_POLICIES, name="overlapping", func=FUNC)
+    grid, step_used = _grid(table, rows, x, value, agg, step, overlapping)
     grid, values = _order_rows(grid, table, rows, name, value, cluster)
     return _draw(
         ax,

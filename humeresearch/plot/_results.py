@@ -57,8 +57,8 @@ def unique(data: pd.DataFrame, column: str) -> Any:
 
 
 def row_labels(data: pd.DataFrame, label: str | Sequence[str] | None) -> list[str]:
-    """Name of each row: the ``label`` columns, else name (with model, family, term, A vs B
-    when they vary)."""
+    """Name of each row: the ``label`` columns, else name (with model, family, term and the
+    compared levels, "other vs reference", when they vary)."""
     if label is not None:
         cols = as_list(label) or []
         require_columns(data, cols, func="forest")
@@ -67,8 +67,8 @@ def row_labels(data: pd.DataFrame, label: str | Sequence[str] | None) -> list[st
         cols += [c for c in ("name",) if c in data]
         cols += [c for c in ("term",) if c in data and data[c].nunique() > 1]
     parts = [data[c].astype(str).to_numpy() for c in cols]
-    if label is None and {"A", "B"} <= set(data.columns):
-        pairs = data["A"].astype(str) + " vs " + data["B"].astype(str)
+    if label is None and {"other", "reference"} <= set(data.columns):
+        pairs = data["other"].astype(str) + " vs " + data["reference"].astype(str)
         if pairs.nunique() > 1:
             parts.append(pairs.to_numpy())
     if not parts:
@@ -80,7 +80,7 @@ def axis_label(data: pd.DataFrame, effect: str) -> str:
     """The effect's axis label: its type, the conditions compared, the mixed-model term."""
     kind = unique(data, "effect_type")
     text = pretty_effect(kind) if kind is not None else effect
-    a, b = unique(data, "A"), unique(data, "B")
+    a, b = unique(data, "other"), unique(data, "reference")
     if a is not None and b is not None:
         text += f" ({a} \u2212 {b})"
     term = unique(data, "term")

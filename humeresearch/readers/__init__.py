@@ -9,7 +9,7 @@ Examples
 --------
 >>> from humeresearch import readers
 >>> list(readers.FORMATS)
-['v0-predictions', 'sdk', 'v0-artifacts', 'v0-csv', 'v0-stream', 'v1']
+['v0-predictions', 'sdk', 'v0-artifacts', 'v0-csv', 'v0-stream', 'v1', 'contract-csv']
 >>> [name for name, fmt in readers.FORMATS.items() if fmt.folder is not None]
 ['v0-artifacts', 'v0-stream', 'v1']
 """
@@ -23,9 +23,11 @@ from humeresearch.readers import _sdk  # noqa: F401
 from humeresearch.readers import _v0_artifacts  # noqa: F401
 from humeresearch.readers import _v0_stream  # noqa: F401
 from humeresearch.readers import _v1  # noqa: F401
+from humeresearch.readers import _tables_csv  # noqa: F401
 
 # isort: on
 from humeresearch.readers._dispatch import read, read_many
+from humeresearch.readers._limits import LIMITS, Limits
 from humeresearch.readers._registry import FORMATS, Format, register
 
-__all__ = ["FORMATS", "Format", "read", "read_many", "register"]
+__all__ = ["FORMATS", "LIMITS", "Format", "Limits", "read", "read_many", "register"]

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from humeresearch._build import Builder, Dense, Sparse
@@ -43,15 +44,23 @@ _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64()}
 FIXED: dict[str, tuple[str, Any]] = {
     h: (col, _ARROW[kind]) for h, (col, kind) in FIXED_COLUMNS.items()
 }
-_BIG = 4 << 20  # members larger than this are parsed with Arrow's threads
+_BIG = 4 << 20
+#: models whose rows need a time (hume-v0.md section 7.3)
+_TIMED = frozenset({"face", "prosody", "burst"})  # members larger than this are parsed with Arrow's threads
 
 
-def header_of(data: bytes) -> list[str]:
-    """The header row of CSV bytes (BOM and CRLF tolerated)."""
-    end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)]
-    text = line.decode("utf-8-sig", errors="replace").rstrip("\r")
-    return next(csv.reader([text]), [])
+def header_of(data: bytes, errors: str = "replace") -> list[str]:
+    """The header row of CSV bytes (BOM, CRLF and CR-only lines tolerated).
+
+    ``errors="strict"`` raises :class:`UnicodeDecodeError` on bytes that are not UTF-8.
+    """
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    line = data[: min(ends) if ends else len(data)]
+    text = line.decode("utf-8-sig", errors=errors)
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:
+        return [text]
 
 
 def sniff_csv(prefix: bytes) -> bool:
@@ -101,7 +110,16 @@ def _diagnose(name: str, where: str, data: bytes, header: list[str], exc: Except
     except UnicodeDecodeError as err:
         return FormatError(name, _place(where), f"not UTF-8 text (byte {err.start})")
     kinds = {j: FIXED.get(h, (None, pa.float64()))[1] for j, h in enumerate(header)}
-    for r, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+    rows = csv.reader(io.StringIO(text, newline=""))
+    r = 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            return FormatError(name, _place(where, rows.line_num), f"unreadable CSV ({err})")
+        r = rows.line_num
         if r == 1:
             continue
         if len(row) != len(header):
@@ -118,11 +136,11 @@ def _diagnose(name: str, where: str, data: bytes, header: list[str], exc: Except
                 return FormatError(
                     name, _place(where, r, j + 1, header[j]), f"expected a number, got {cell!r}"
                 )
-            if kind == pa.int64() and not value.is_integer():
+            if kind == pa.int64() and not (value.is_integer() and abs(value) < 2.0**63):
                 return FormatError(
                     name,
                     _place(where, r, j + 1, header[j]),
-                    f"expected a whole number, got {cell!r}",
+                    f"expected a whole number in -2**63 .. 2**63 - 1, got {cell!r}",
                 )
     return FormatError(name, _place(where), f"unreadable CSV ({exc})")
 
@@ -142,8 +160,21 @@ def parse(name: str, where: str, data: bytes, header: list[str]) -> pa.Table:
                 quoted_strings_can_be_null=True,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
         raise _diagnose(name, where, data, header, exc) from None
+
+
+def _check_finite(name: str, where: str, table: pa.Table, header: list[str]) -> None:
+    """NaN, inf or a number too large for a double (``1e400``) in a number column."""
+    for j, h in enumerate(header, start=1):
+        column = table.column(h)
+        if not pa.types.is_floating(column.type):
+            continue
+        bad = pc.or_(pc.is_nan(column), pc.is_inf(column)).fill_null(False)
+        if pc.any(bad).as_py():
+            k = int(np.flatnonzero(bad.to_numpy(zero_copy_only=False))[0])
+            value = column[k].as_py()
+            raise FormatError(name, _place(where, k + 2, j, h), f"{value} is not a finite number")
 
 
 def _values(column: pa.ChunkedArray, kind: Any) -> np.ndarray:
@@ -176,6 +207,7 @@ def read_csv_bytes(
     scores = [h for h in header if h not in FIXED]
     fams = _score_families(model, scores, name, where)
     table = parse(name, where, data, header)
+    _check_finite(name, where, table, header)
     ids = table.column("Id")
     if ids.null_count:
         first = int(np.flatnonzero(pd.isna(ids.to_numpy(zero_copy_only=False)))[0])
@@ -194,6 +226,7 @@ def read_csv_bytes(
     for g, track in enumerate(tracks):
         lo, hi = int(bounds[g]), int(bounds[g + 1])
         block = {k: v[lo:hi] for k, v in cols.items()}
+        rows = order[lo:hi]
         builder.add(
             api="v0",
             source=source,
@@ -201,6 +234,9 @@ def read_csv_bytes(
             model=model,
             track=str(track),
             scores=_block_scores(matrix[lo:hi], by_family, scores),
+            input=name,
+            place=lambda k, rows=rows: _place(where, int(rows[k]) + 2),
+            timed=model in _TIMED,
             **_span_columns(block, hi - lo),
         )
     return model
@@ -210,11 +246,16 @@ def _check_header(
     data: bytes, name: str, where: str, model: str | None
 ) -> tuple[list[str], dict[str, int], str]:
     """The header, each column's position and the model (given, else detected)."""
-    header = header_of(data)
+    try:
+        header = header_of(data, errors="strict")
+    except UnicodeDecodeError as err:
+        raise FormatError(name, _place(where, 1), f"header is not UTF-8 (byte {err.start})") from None
     if not header or header == [""]:
         raise FormatError(name, _place(where), "empty CSV (no header row)")
     seen: dict[str, int] = {}
     for j, h in enumerate(header, start=1):
+        if not h.strip():
+            raise FormatError(name, _place(where, 1, j, h), "empty column name")
         if h in seen:
             raise FormatError(name, _place(where, 1, j, h), f"column name repeats column {seen[h]}")
         seen[h] = j

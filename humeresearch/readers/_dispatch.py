@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from humeresearch._measurements import Measurements, concat, empty_measurements
 from humeresearch._tables import check_option
 from humeresearch.define import ERROR_MODES, EXECUTORS, ErrorMode, Executor
-from humeresearch.errors import ContractError
-from humeresearch.readers import _many
-from humeresearch.readers._one import Failure, block_keys, failures, read_one, read_unit
+from humeresearch.errors import ContractError, PseudoReplicationWarning
+from humeresearch.readers import _duplicates, _many
+from humeresearch.readers._many import Unit
+from humeresearch.readers._one import (
+    Failure,
+    block_keys,
+    failures,
+    read_one,
+    read_unit,
+    unit_name,
+)
 from humeresearch.readers._registry import FORMATS, check_options, detect_folder
 from humeresearch.readers._source import to_input
 
@@ -31,20 +41,24 @@ def read(
 
     Parameters
     ----------
-    src : path, bytes, file object, decoded JSON, SDK object, or several paths
+    src : path, bytes, file object, decoded JSON, SDK object, or several inputs
         One input (a file path, its ``bytes``, an open binary file, a decoded
-        ``list``/``dict``, SDK objects), or several (a list of paths, a folder, a glob
-        such as ``"jobs/*.json"``). A folder holding an unpacked artifacts zip, stream
+        ``list``/``dict``, SDK objects), or several: a list of paths, bytes or open
+        binary files (bytes are named ``<bytes 0>``, ``<bytes 1>``... by position), a
+        dict of name -> bytes (the names used as file names would be), a folder, a glob
+        such as ``"jobs/*.json"``. A folder holding an unpacked artifacts zip, stream
         replies or v1 realtime messages is one input; any other folder is read file by
-        file (recursively; hidden files and face crops skipped).
+        file (recursively; hidden files and face crops skipped). A path that is not a
+        regular file or folder (a FIFO, a device) is refused without being opened.
     format : str, default "auto"
         ``"auto"`` detects each input's format from its content; else one of
         :data:`humeresearch.readers.FORMATS`.
     errors : {"raise", "collect"}, optional
-        An unreadable input (or one whose spans clash with an input read before it):
+        An unreadable input (or one whose spans clash with an input kept before it):
         ``"raise"`` (default for one input) raises; ``"collect"`` (default for several)
         records it in the errors table (level ``"source"``, message ``"unreadable:
-        <reason>"``) and the provenance, and goes on.
+        <reason>"``) and in its provenance entry (``error``), and goes on, whatever the
+        reader raised (an unexpected exception becomes a FormatError naming the format).
     progress : bool, optional
         Show a progress bar over several inputs (default: only when interactive).
     workers : int, optional
@@ -62,13 +76,28 @@ def read(
     -------
     Measurements
         The contract tables (``.spans()``, ``.long()``, ``.wide()``, ``.errors()``)
-        and the provenance of every input.
+        and the provenance of every input: ``path``, ``name``, ``size``, ``sha256``,
+        ``format`` (the format that read it, or refused it), plus ``error`` for an
+        unreadable input and ``duplicate_of`` for a duplicate.
 
     Raises
     ------
     FormatError
         An input is not valid for its format; the message names it and the place of
         the fault (a JSON path, a CSV row and column, a zip member).
+
+    Notes
+    -----
+    **One recording, several forms.** Among several inputs, the same job saved in
+    several forms (``predictions.json`` beside its ``artifacts.zip`` or CSVs) is read
+    once. Two inputs hold the same recording when their names agree (the source's last
+    part, so a URL agrees with its file name, or the file) and their spans and scores
+    agree (within 1e-6). The richest form is kept whatever the order of the files
+    (predictions JSON, then artifacts zip or folder, then loose CSVs); the other is left
+    out of the tables, and its provenance entry gets ``duplicate_of`` (the input kept).
+    It is not an error: the errors table gets no row. Equal scores under names that do
+    not agree, and an input only part of which another holds, are kept, with a
+    :class:`~humeresearch.errors.PseudoReplicationWarning`.
 
     Examples
     --------
@@ -95,7 +124,7 @@ def read(
 
 
 def read_many(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[Any] | Mapping[str, Any],
     *,
     format: str = "auto",
     errors: ErrorMode = "collect",
@@ -106,29 +135,36 @@ def read_many(
 ) -> Measurements:
     """Read several inputs into one :class:`Measurements` (see :func:`read`).
 
-    Folders among ``paths`` are expanded as :func:`read` does. Parameters are those
-    of :func:`read`; ``errors`` defaults to ``"collect"``. Each input gets the options
-    its format takes.
+    ``paths`` are paths, bytes or open binary files (or a dict of name -> bytes);
+    folders among them are expanded as :func:`read` does. Parameters are those of
+    :func:`read`; ``errors`` defaults to ``"collect"``. Each input gets the options its
+    format takes; the same recording in several inputs is kept once (see :func:`read`).
 
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> import humeresearch as hr
+    >>> from humeresearch.readers import read_many
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (tmp / "a.json").write_text('[{"source": {"type": "url", "url": "u"}, "error": "404"}]')
     >>> _ = (tmp / "b.json").write_text('[{"source": ')
-    >>> m = hr.readers.read_many([tmp / "a.json", tmp / "b.json"], progress=False)
+    >>> m = read_many([tmp / "a.json", tmp / "b.json"], progress=False)
     >>> m.errors()["level"].tolist()
     ['source', 'source']
     """
     _check_args("read_many", format, errors, workers, executor, options)
-    units: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir() and detect_folder(path, format) is None:
-            units.extend(_many.units(path))
+    items = paths if isinstance(paths, Mapping) else list(paths)
+    given = _many.expand(items) if items else []
+    if given is None:
+        raise TypeError(
+            "read_many: paths must be paths, bytes or open binary files (or a dict of "
+            f"name -> bytes); got {', '.join(sorted({type(p).__name__ for p in items}))}"
+        )
+    units: list[Unit] = []
+    for unit in given:
+        if isinstance(unit, Path) and unit.is_dir() and detect_folder(unit, format) is None:
+            units.extend(_many.units(unit))
         else:
-            units.append(path)
+            units.append(unit)
     show = progress if progress is not None else _many.interactive()
     outcomes = _many.run(
         units, format, options, workers, executor, show and len(units) > 1, errors == "raise"
@@ -136,33 +172,88 @@ def read_many(
     return _combine(units, outcomes, errors)
 
 
-def _combine(
-    units: list[Path], outcomes: list[Measurements | Failure], errors: ErrorMode
-) -> Measurements:
-    """One Measurements of every outcome; failures and clashing inputs raise or are recorded."""
-    parts: list[Measurements] = []
-    failed: list[Failure] = []
-    seen: dict[tuple[str, str, str, str], str] = {}
-    for unit, outcome in zip(units, outcomes, strict=False):  # shorter after a stop
+def _combine(units: list[Unit], outcomes: list[Measurements | Failure], errors: ErrorMode) -> Measurements:
+    """One Measurements of every outcome: duplicates left out, failures raised or recorded.
+
+    Inputs are considered richest form first (:mod:`._duplicates`), so which form of
+    a job is kept does not depend on the order of the files.
+    """
+    names = [unit_name(u) for u in units]
+    status: dict[int, Any] = {}  # index -> Failure, or the name of the input duplicated
+    for i, outcome in enumerate(outcomes):
         if isinstance(outcome, Failure):
             if errors == "raise":
                 raise outcome.exception()
-            failed.append(outcome)
+            status[i] = outcome
+    order = sorted(
+        (i for i, o in enumerate(outcomes) if isinstance(o, Measurements)),
+        key=lambda i: (_duplicates.richness(outcomes[i]), i),  # type: ignore[arg-type]
+    )
+    kept: list[int] = []
+    tables: list[_duplicates.Recordings] = []
+    seen: dict[tuple[str, str, str, str], str] = {}
+    for i in order:
+        m: Measurements = outcomes[i]  # type: ignore[assignment]
+        rec = _duplicates.Recordings(m)
+        j = _duplicates.original(rec, tables)
+        if j is not None:
+            status[i] = names[kept[j]]
             continue
-        keys = block_keys(outcome)
+        keys = block_keys(m)
         clash = next((k for k in keys if k in seen), None)
         if clash is not None:
             blocks = dict(zip(("source", "file", "model", "track"), clash, strict=True))
-            message = f"{os.fspath(unit)}: its spans {blocks} were already read from {seen[clash]}"
+            message = f"{names[i]}: its spans {blocks} were already read from {seen[clash]}"
             if errors == "raise":
                 raise ContractError(message)
-            failed.append(Failure(os.fspath(unit), "ContractError", message))
+            status[i] = Failure(names[i], "ContractError", message, None, _record(m, message))
             continue
-        seen.update(dict.fromkeys(keys, os.fspath(unit)))
-        parts.append(outcome)
+        _warn_lookalikes(names, i, [kept[j] for j in _duplicates.lookalikes(rec, tables)])
+        seen.update(dict.fromkeys(keys, names[i]))
+        kept.append(i)
+        tables.append(rec)
+    return _assemble(outcomes, status)
+
+
+def _assemble(outcomes: list[Measurements | Failure], status: dict[int, Any]) -> Measurements:
+    """The kept tables, the failures' error rows, and every input's provenance in order."""
+    parts = [o for i, o in enumerate(outcomes) if i not in status]
+    failed = [f for f in status.values() if isinstance(f, Failure)]
     if failed:
         parts.append(failures(failed))
-    return concat(parts) if parts else empty_measurements()
+    out = concat(parts) if parts else empty_measurements()
+    records: list[dict[str, Any]] = []
+    for i, outcome in enumerate(outcomes):
+        state = status.get(i)
+        if isinstance(state, Failure):
+            records.append(state.record or {"path": state.path, "error": state.message})
+        elif isinstance(state, str):
+            records.extend({**r, "duplicate_of": state} for r in _inputs(outcome))
+        else:
+            records.extend(_inputs(outcome))
+    return replace(out, provenance={**out.provenance, "inputs": records})
+
+
+def _inputs(m: Measurements | Failure) -> list[dict[str, Any]]:
+    return list(m.provenance.get("inputs", [])) if isinstance(m, Measurements) else []
+
+
+def _record(m: Measurements, message: str) -> dict[str, Any]:
+    """The provenance entry of an input read but refused (its spans clash)."""
+    inputs = _inputs(m)
+    return {**(inputs[0] if len(inputs) == 1 else {"inputs": inputs}), "error": message}
+
+
+def _warn_lookalikes(names: list[str], i: int, found: list[int]) -> None:
+    if found:
+        others = ", ".join(names[j] for j in found)
+        warnings.warn(
+            f"read: {names[i]} holds a recording of the same spans and scores as {others} "
+            "(under other source or file names, or beside recordings that are not there); "
+            "both are kept. If they are one recording, read it once.",
+            PseudoReplicationWarning,
+            stacklevel=4,
+        )
 
 
 def _check_args(

@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 import msgspec
+import numpy as np
 import orjson
 
 from humeresearch.errors import FormatError
+from humeresearch.readers._limits import LIMITS
 
 _AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
 _TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[\"((?:[^\"\\]|\\.)*)\"\]|(\[\.\.\.\])")
@@ -22,6 +24,68 @@ _TYPES = {
     "null": "null",
 }
 _BYTE = re.compile(r"\(byte (\d+)\)")
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_QUOTE, _OPEN, _CLOSE = ord('"'), frozenset(b"[{"), frozenset(b"]}")
+_KEEP = bytes(range(256)).translate(None, b'[]{}"')  # every byte but brackets and quotes
+
+
+def json_prefix(prefix: bytes) -> bytes:
+    """The first bytes of a JSON input as UTF-8 (for sniffing): BOM stripped, UTF-16 decoded."""
+    for bom, codec in _BOMS:
+        if prefix.startswith(bom):
+            rest = prefix[len(bom) :]
+            if codec == "utf-8":
+                return rest
+            return rest[: len(rest) & ~1].decode(codec, errors="ignore").encode()
+    return prefix
+
+
+def utf8(name: str, data: bytes) -> bytes:
+    """JSON bytes as UTF-8: a UTF-8 BOM is stripped, UTF-16 with a BOM is transcoded.
+
+    Raises
+    ------
+    FormatError
+        UTF-16 text that does not decode.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if codec == "utf-8":
+                return data[len(bom) :]
+            try:
+                return data[len(bom) :].decode(codec).encode()
+            except UnicodeDecodeError as exc:
+                raise FormatError(name, f"byte {exc.start + len(bom)}", f"invalid {codec}") from None
+    return data
+
+
+def check_depth(name: str, data: bytes) -> None:
+    """Refuse JSON nested deeper than ``LIMITS.max_json_depth`` (before decoding it).
+
+    Strings are skipped (their escaped backslashes and quotes removed first), so a
+    bracket inside a string does not count.
+    """
+    limit = LIMITS.max_json_depth
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return
+    text = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = np.frombuffer(text.translate(None, _KEEP), dtype=np.uint8)
+    quote = marks == _QUOTE
+    outside = (np.cumsum(quote) & 1) == 0
+    step = np.where(outside & ((marks == 91) | (marks == 123)), 1, 0).astype(np.int32)
+    step -= (outside & ((marks == 93) | (marks == 125))).astype(np.int32)
+    depth = np.cumsum(step, dtype=np.int32)
+    if len(depth) and int(depth.max()) > limit:
+        raise LIMITS.refuse(name, "", "max_json_depth", f"JSON nested {int(depth.max())} deep")
+
+
+def json_bytes(name: str, data: bytes) -> bytes:
+    """:func:`utf8` then :func:`check_depth`: what every JSON reader decodes."""
+    data = utf8(name, data)
+    check_depth(name, data)
+    return data
 
 
 def _describe(types: str) -> str:

@@ -12,22 +12,52 @@ from humeresearch._measurements import Measurements
 from humeresearch.define import Executor
 from humeresearch.readers._one import Failure, read_unit
 from humeresearch.readers._registry import detect_folder
+from humeresearch.readers._source import Input, to_input
 from humeresearch.wire.artifacts import is_face_crop
 
+#: one input of several: a path, or bytes / a file object turned into an Input
+Unit = Path | Input
 
-def expand(src: Any) -> list[Path] | None:
-    """The list of paths when ``src`` names several inputs, else None."""
-    if isinstance(src, list | tuple) and src and all(isinstance(s, str | os.PathLike) for s in src):
-        out: list[Path] = []
-        for s in src:
-            out.extend(expand(s) or [Path(s)])
+_BYTES = bytes | bytearray | memoryview
+
+
+def expand(src: Any) -> list[Unit] | None:
+    """The inputs when ``src`` names several, else None.
+
+    Several are: a list or tuple of paths, bytes and open binary files (bytes are
+    named ``<bytes 0>``, ``<bytes 1>`` ... by position); a dict of name -> bytes (or
+    file object), the names used as the inputs' names; a glob pattern.
+    """
+    if isinstance(src, list | tuple) and src and all(_is_item(s) for s in src):
+        out: list[Unit] = []
+        for i, s in enumerate(src):
+            if isinstance(s, str | os.PathLike):
+                out.extend(expand(s) or [Path(s)])
+            else:
+                out.append(to_input(s, name=f"<bytes {i}>" if isinstance(s, _BYTES) else None))
         return out
+    if isinstance(src, dict) and src and all(_is_named(k, v) for k, v in src.items()):
+        return [to_input(v, name=k) for k, v in src.items()]
     if isinstance(src, str) and any(ch in src for ch in "*?[") and not os.path.exists(src):
         matches = sorted(glob.glob(src, recursive=True))
         if not matches:
             raise FileNotFoundError(f"{src}: no file matches this pattern")
         return [Path(m) for m in matches]
     return None
+
+
+def _is_item(s: Any) -> bool:
+    """An element of a list of several inputs (a decoded JSON list has none of these)."""
+    return isinstance(s, str | os.PathLike | Input | _BYTES) or _is_file(s)
+
+
+def _is_named(key: Any, value: Any) -> bool:
+    """A ``{name: bytes}`` entry (a decoded JSON object never holds bytes)."""
+    return isinstance(key, str) and bool(key) and (isinstance(value, _BYTES) or _is_file(value))
+
+
+def _is_file(s: Any) -> bool:
+    return hasattr(s, "read") and callable(s.read)
 
 
 def units(path: Path) -> list[Path]:
@@ -49,7 +79,7 @@ def units(path: Path) -> list[Path]:
 
 
 def run(
-    paths: list[Path],
+    paths: list[Unit],
     format: str,
     options: dict[str, Any],
     workers: int | None,

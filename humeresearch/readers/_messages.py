@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from humeresearch.errors import FormatError
-from humeresearch.readers._json import format_error
+from humeresearch.readers._json import format_error, json_bytes
 from humeresearch.readers._source import Input
 
 
@@ -27,14 +27,15 @@ def decode_messages(inp: Input) -> tuple[list[Any], list[str]]:
         items = obj if isinstance(obj, list) else [obj]
         paths = [f"[{i}]" for i in range(len(items))] if isinstance(obj, list) else [""]
     else:
+        data = json_bytes(inp.name, inp.data)
         try:
-            obj = msgspec.json.decode(inp.data)
+            obj = msgspec.json.decode(data)
             items = obj if isinstance(obj, list) else [obj]
             paths = [f"[{i}]" for i in range(len(items))] if isinstance(obj, list) else [""]
         except msgspec.DecodeError as exc:
-            lines = inp.data.splitlines()
+            lines = data.splitlines()
             if len([ln for ln in lines if ln.strip()]) < 2:
-                raise format_error(inp.name, exc, data=inp.data) from None
+                raise format_error(inp.name, exc, data=data) from None
             items, paths = [], []
             for k, line in enumerate(lines, start=1):
                 if not line.strip():
@@ -52,16 +53,23 @@ def decode_messages(inp: Input) -> tuple[list[Any], list[str]]:
 
 
 def stream_name(inp: Input, source: str | None, default: str) -> str:
-    """The stream's name: ``source=`` if given, else the file name, else ``default``."""
+    """The stream's name: ``source=`` if given, else the file name without its extension
+    (``session_3.jsonl`` -> ``session_3``), else ``default`` (bytes, decoded objects).
+
+    The rule of every format whose content does not name the recording (see
+    docs/api/reading.md, "Source names").
+    """
     if source is not None:
         if not isinstance(source, str) or not source:
             raise ValueError(f"source must be a non-empty string, got {source!r}")
         return source
-    if inp.path is not None:
-        return inp.path.name
-    if inp.name and not inp.name.startswith("<"):
-        return os.path.basename(inp.name) or default
-    return default
+    base = inp.path.name if inp.path is not None else None
+    if base is None and inp.name and not inp.name.startswith("<"):
+        base = os.path.basename(inp.name)
+    if not base:
+        return default
+    stem, _, ext = base.rpartition(".")
+    return stem if stem and ext else base
 
 
 def _natural(path: Path) -> list[Any]:

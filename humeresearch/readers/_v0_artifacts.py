@@ -46,6 +46,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -54,11 +55,26 @@ from humeresearch._build import Builder
 from humeresearch.define import V0_MODELS
 from humeresearch.errors import FormatError
 from humeresearch.readers._csv import read_csv_bytes, sniff_csv
+from humeresearch.readers._limits import LIMITS, RATIO_FLOOR
 from humeresearch.readers._registry import Format, register
 from humeresearch.readers._source import Input
 from humeresearch.wire.artifacts import SOURCE_FOLDER as _FOLDER
 from humeresearch.wire.artifacts import is_face_crop, parse_member
 
+#: what a corrupt archive raises from the standard library's zipfile
+_ZIP_FAULTS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    OverflowError,
+    UnicodeDecodeError,
+    zlib.error,
+)
+_CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _MODEL_ORDER = {m: i for i, m in enumerate(V0_MODELS)}
 
@@ -196,7 +212,7 @@ def read_zip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(inp.data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except _ZIP_FAULTS as exc:
         raise FormatError(inp.name, "", f"not a readable zip archive ({exc})") from None
     seen: set[str] = set()
     members = []
@@ -209,13 +225,63 @@ def read_zip(
             continue
         members.append((tuple(p for p in info.filename.split("/") if p), info))
 
+    _check_sizes(inp.name, [info for _, info in members])
+    total = [0]
+
     def load(info: zipfile.ZipInfo, label: str) -> bytes:
         try:
-            return archive.read(info)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            return _inflate(inp.name, archive, info, label, total, len(inp.data))
+        except _ZIP_FAULTS as exc:
             raise FormatError(inp.name, f"member {label!r}", f"unreadable ({exc})") from None
 
     return _read_members(inp.name, members, load, builder, sources, source, file)
+
+
+def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse members whose declared sizes are over the limits (before inflating any)."""
+    total = 0
+    for info in infos:
+        where = f"member {info.filename!r}"
+        if info.file_size > LIMITS.max_member_size:
+            size = f"decompressed size {info.file_size} bytes (declared)"
+            raise LIMITS.refuse(name, where, "max_member_size", size)
+        if info.file_size > RATIO_FLOOR and info.file_size > LIMITS.max_ratio * max(
+            info.compress_size, 1
+        ):
+            ratio = f"compression ratio {info.file_size / max(info.compress_size, 1):.0f} (declared)"
+            raise LIMITS.refuse(name, where, "max_ratio", ratio)
+        total += info.file_size
+        if total > LIMITS.max_input_size:
+            size = f"decompressed size of the members up to this one, {total} bytes (declared)"
+            raise LIMITS.refuse(name, where, "max_input_size", size)
+
+
+def _inflate(
+    name: str,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    total: list[int],
+    archive_size: int,
+) -> bytes:
+    """A member's bytes, read in chunks: the limits hold even when its header lies."""
+    where = f"member {label!r}"
+    packed = max(min(info.compress_size, archive_size), 1)
+    cap = min(LIMITS.max_member_size, LIMITS.max_input_size - total[0])
+    parts: list[bytes] = []
+    size = 0
+    with archive.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                limit = "max_member_size" if cap == LIMITS.max_member_size else "max_input_size"
+                raise LIMITS.refuse(name, where, limit, f"decompressed size over {cap} bytes")
+            if size > RATIO_FLOOR and size > LIMITS.max_ratio * packed:
+                ratio = f"compression ratio over {LIMITS.max_ratio:g}"
+                raise LIMITS.refuse(name, where, "max_ratio", ratio)
+            parts.append(chunk)
+    total[0] += size
+    return b"".join(parts)
 
 
 def is_artifacts_folder(path: Path) -> bool:

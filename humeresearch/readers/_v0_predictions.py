@@ -9,6 +9,8 @@ otherwise each score is placed by its name.
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Sequence
 from itertools import chain
 from operator import attrgetter
@@ -20,7 +22,7 @@ import numpy as np
 from humeresearch._build import Builder, Dense, Sparse
 from humeresearch.errors import FormatError
 from humeresearch.readers._fast import fast_schema, fixed_schema, model_items
-from humeresearch.readers._json import format_error
+from humeresearch.readers._json import format_error, json_bytes, json_prefix
 from humeresearch.readers._registry import Format, register
 from humeresearch.readers._source import Input
 from humeresearch.wire.v0 import (
@@ -39,26 +41,10 @@ _FAST = fast_schema(Entry, Score)
 _FIXED = fixed_schema(Entry, Prediction, ModelBlock, FilePrediction)
 
 # every score list and field, for a model name outside the v0 models
-_ALL_FAMILIES = (
-    ("emotions", "emotion"),
-    ("facs", "facs"),
-    ("descriptions", "description"),
-    ("sentiment", "sentiment"),
-    ("toxicity", "toxicity"),
-)
-_ALL_FIELDS = (
-    "prob",
-    "box",
-    "text",
-    "position",
-    "confidence",
-    "speaker_confidence",
-    "entity",
-    "entity_confidence",
-    "support",
-    "uri",
-    "link_word",
-)
+_ALL_FAMILIES = (*SCORE_LISTS["face"], *SCORE_LISTS["language"][1:])
+_ALL_FIELDS = (*MODEL_FIELDS["face"], *MODEL_FIELDS["ner"])
+#: models whose spans need a time (hume-v0.md section 7.3)
+_TIMED = frozenset({"face", "prosody", "burst"})
 _NAME = attrgetter("name")
 _SCORE = attrgetter("score")
 
@@ -68,6 +54,7 @@ _SCORE = attrgetter("score")
 
 def sniff(prefix: bytes) -> bool:
     """Does a JSON document starting with ``prefix`` look like v0 predictions?"""
+    prefix = json_prefix(prefix)
     stripped = prefix.strip()
     if stripped.replace(b" ", b"") == b"[]":
         return True
@@ -93,6 +80,7 @@ def decode(name: str, data: bytes | None = None, obj: Any = None) -> list[Entry]
     """Decode and validate a predictions document, raising :class:`FormatError`."""
     try:
         if data is not None:
+            data = json_bytes(name, data)
             single = data.lstrip()[:1] == b"{"
             # fastest first: known names in the known order, then known names in any
             # order; an unknown name or a fault falls through to the general decoder,
@@ -136,40 +124,65 @@ def read_v0_predictions(name: str, entries: list[Entry], builder: Builder) -> No
         if entry.error is not None:
             builder.error(source, None, "source", entry.error)
         if entry.results is None:
+            if entry.error is None:
+                builder.error(source, None, "source", f"[{i}]: neither 'results' nor 'error'")
             continue
         for err in entry.results.errors:
             builder.error(source, err.file, "file", err.message or "")
+        if not entry.results.predictions and not entry.results.errors:
+            message = f"[{i}].results: no predictions and no errors"
+            builder.error(source, None, "source", message)
         for j, fp in enumerate(entry.results.predictions):
-            for model, block in model_items(fp.models):
-                where = f"[{i}].results.predictions[{j}].models.{model}"
-                if block.warning is not None:
-                    builder.error(source, fp.file, "file", block.warning, block.code)
-                meta = block.metadata
-                common: dict[str, Any] = {"file_type": fp.file_type}
-                if meta is not None:
-                    common["detected_language"] = meta.detected_language
-                    common["transcript_confidence"] = meta.confidence
-                ids: set[str] = set()
-                for g, group in enumerate(block.grouped_predictions):
-                    if group.id in ids:
-                        raise FormatError(
-                            name,
-                            f"{where}.grouped_predictions[{g}].id",
-                            f"duplicate group id {group.id!r}",
-                        )
-                    ids.add(group.id)
-                    add_group(
-                        builder,
-                        name=name,
-                        where=f"{where}.grouped_predictions[{g}].predictions",
-                        api="v0",
-                        source=source,
-                        file=fp.file,
-                        model=model,
-                        track=group.id,
-                        predictions=group.predictions,
-                        common=common,
-                    )
+            where = f"[{i}].results.predictions[{j}]"
+            items = model_items(fp.models)
+            if not items:
+                builder.error(source, fp.file, "file", f"{where}: no model predictions")
+            for model, block in items:
+                _read_block(name, builder, block, f"{where}.models.{model}", source, fp, model)
+
+
+def _read_block(
+    name: str, builder: Builder, block: Any, where: str, source: str, fp: Any, model: str
+) -> None:
+    """The groups of one model block; a repeated group id continues its track."""
+    if block.warning is not None:
+        builder.error(source, fp.file, "file", block.warning, block.code)
+    elif not block.grouped_predictions:
+        builder.error(source, fp.file, "file", f"{where}: no predictions and no warning")
+    meta = block.metadata
+    common: dict[str, Any] = {"file_type": fp.file_type}
+    if meta is not None:
+        common["detected_language"] = meta.detected_language
+        common["transcript_confidence"] = meta.confidence
+    tracks: dict[str, tuple[int, list[Any]]] = {}
+    for g, group in enumerate(block.grouped_predictions):
+        if group.id in tracks:
+            first = tracks[group.id][0]
+            warnings.warn(
+                f"{name}: {where}.grouped_predictions[{g}]: group id {group.id!r} repeats "
+                f"group [{first}]; read as one track, span ids continuing",
+                UserWarning,
+                stacklevel=5,
+            )
+        tracks.setdefault(group.id, (g, []))[1].append(group)
+    for track, (g, groups) in tracks.items():
+        predictions = [p for group in groups for p in group.predictions]
+        if not predictions:
+            builder.error(source, fp.file, "file", f"{where}: group {track!r} has no predictions")
+            continue
+        add_group(
+            builder,
+            name=name,
+            where=f"{where}.grouped_predictions[{g}].predictions",
+            api="v0",
+            source=source,
+            file=fp.file,
+            model=model,
+            track=track,
+            predictions=predictions,
+            common=common,
+            timed=model in _TIMED,
+        )
 
 
 def add_group(
@@ -184,10 +197,12 @@ def add_group(
     track: str,
     predictions: Sequence[Prediction],
     common: dict[str, Any] | None = None,
+    timed: bool = False,
 ) -> None:
     """Add the predictions of one group (one face or speaker) as one block.
 
-    Shared by the batch and stream readers; ``where`` is the JSON path of the list.
+    Shared by the batch and stream readers; ``where`` is the JSON path of the list;
+    ``timed``: every prediction needs a time.
     """
     n = len(predictions)
     begin, end = _times(predictions)
@@ -237,20 +252,24 @@ def add_group(
         text=text,
         columns=columns,
         scores=scores,
+        input=name,
+        place=lambda k: f"{where}[{k}]",
+        timed=timed,
     )
 
 
 def _frames(values: list[int | float | None], name: str, where: str) -> Any:
     """Frame numbers: whole numbers (stream replies send them as floats) or None."""
-    arr = np.array(values)  # numpy picks int64, float64, or object when None is present
+    arr = np.array(values)  # int64, uint64, float64, or object (None or huge ints)
     if arr.dtype.kind in "iu":
-        return arr.astype(np.int64)
+        return arr  # the builder checks the range
     if arr.dtype.kind == "f" and bool(np.all(np.isfinite(arr) & (arr == np.floor(arr)))):
-        return arr.astype(np.int64)
+        if bool(np.all(np.abs(arr) < 2.0**63)):
+            return arr.astype(np.int64)
     out: list[int | None] = []
     for k, value in enumerate(values):
         if isinstance(value, float):
-            if not value.is_integer():
+            if not math.isfinite(value) or not value.is_integer():
                 raise FormatError(
                     name, f"{where}[{k}].frame", f"expected a whole frame number, got {value}"
                 )

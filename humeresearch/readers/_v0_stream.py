@@ -52,7 +52,7 @@ import numpy as np
 from humeresearch._build import Builder
 from humeresearch.define import V0_STREAM_MODELS
 from humeresearch.errors import FormatError
-from humeresearch.readers._json import format_error
+from humeresearch.readers._json import format_error, json_prefix
 from humeresearch.readers._messages import decode_messages, folder_messages, read_files, stream_name
 from humeresearch.readers._registry import Format, register
 from humeresearch.readers._source import Input
@@ -294,6 +294,7 @@ _V1 = re.compile(rb'"type"\s*:\s*"(?:session\.|utterance\.|measurement\.|error")
 
 def sniff(prefix: bytes) -> bool:
     """Do these first bytes look like v0 stream replies?"""
+    prefix = json_prefix(prefix)
     head = prefix.lstrip()[:1]
     if head not in (b"{", b"["):
         return False

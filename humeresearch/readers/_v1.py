@@ -55,7 +55,7 @@ import msgspec
 
 from humeresearch._build import Builder
 from humeresearch.errors import FormatError
-from humeresearch.readers._json import format_error
+from humeresearch.readers._json import format_error, json_prefix
 from humeresearch.readers._messages import decode_messages, folder_messages, read_files, stream_name
 from humeresearch.readers._registry import Format, register
 from humeresearch.readers._source import Input
@@ -144,6 +144,8 @@ def read_log(
 
     for msg, path in zip(messages, paths, strict=True):
         kind = msg.get("type")
+        if kind is not None and not isinstance(kind, str):
+            raise FormatError(name, f"{path}.type".lstrip("."), f"expected a string, got {kind!r}"[:120])
         if kind not in _REALTIME:  # unknown types: counted on the session they came in
             target = current or (sessions[-1] if sessions else new_session(None))
             target["ignored"][str(kind)] += 1
@@ -219,7 +221,10 @@ def read_v1(
 
 
 def _is_log(messages: list[dict[str, Any]]) -> bool:
-    return any(m.get("type") in _REALTIME and "request_id" not in m for m in messages[:8])
+    return any(
+        isinstance(m.get("type"), str) and m["type"] in _REALTIME and "request_id" not in m
+        for m in messages[:8]
+    )
 
 
 def read_folder(
@@ -250,11 +255,13 @@ _TYPE = re.compile(
 
 
 def _sniff_log(prefix: bytes) -> bool:
+    prefix = json_prefix(prefix)
     return prefix.lstrip()[:1] in (b"{", b"[") and bool(_TYPE.search(prefix))
 
 
 def sniff(prefix: bytes) -> bool:
     """Do these first bytes look like a v1 response or realtime log?"""
+    prefix = json_prefix(prefix)
     if prefix.lstrip()[:1] not in (b"{", b"["):
         return False
     if _sniff_log(prefix):
@@ -270,7 +277,7 @@ def looks_like(obj: Any) -> bool:
     if not items or not isinstance(items[0], dict):
         return False
     first = items[0]
-    if first.get("type") in _REALTIME:
+    if isinstance(first.get("type"), str) and first["type"] in _REALTIME:
         return True
     return isinstance(first.get("measurements"), list) and (
         "request_id" in first or "run_id" in first or "received" in first

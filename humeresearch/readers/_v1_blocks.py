@@ -43,6 +43,21 @@ def sparse(
     return Sparse(family, span, names, values)
 
 
+def _unique_ids(
+    values: list[int], paths: Sequence[str], name: str, field: str, label: str
+) -> np.ndarray:
+    """Sorted ids as an array; a repeated id, or one outside 0 .. 2**63 - 1, is a FormatError."""
+    for k, value in enumerate(values):
+        if not 0 <= value < 2**63:
+            raise FormatError(name, f"{paths[k]}.{field}", f"{label} {value} is outside 0 .. 2**63 - 1")
+    ids = np.array(values, dtype=np.int64)
+    dup = np.flatnonzero(ids[1:] == ids[:-1])
+    if len(dup):
+        k = int(dup[0]) + 1
+        raise FormatError(name, f"{paths[k]}.{field}", f"repeats {label} {int(ids[k])}")
+    return ids
+
+
 def add_audio(
     builder: Builder,
     items: list[tuple[AudioMeasurement, str]],
@@ -57,11 +72,7 @@ def add_audio(
     items = sorted(items, key=lambda it: it[0].measurement_id)
     ms = [m for m, _ in items]
     paths = [p for _, p in items]
-    ids = np.array([m.measurement_id for m in ms], dtype=np.int64)
-    dup = np.flatnonzero(ids[1:] == ids[:-1])
-    if len(dup):
-        k = int(dup[0]) + 1
-        raise FormatError(name, f"{paths[k]}.measurement_id", f"repeats id {int(ids[k])}")
+    ids = _unique_ids([m.measurement_id for m in ms], paths, name, "measurement_id", "id")
     columns: dict[str, Any] = {
         "utterance_id": [m.utterance_id for m in ms],
         "trigger": [m.trigger for m in ms],
@@ -98,6 +109,9 @@ def add_audio(
         end=np.array([m.audio_end_ms for m in ms], dtype=np.float64) / 1000.0,
         columns=columns,
         scores=scores,
+        input=name,
+        place=lambda k: paths[k],
+        timed=True,
     )
 
 
@@ -147,11 +161,7 @@ def add_video(
     if not items:
         return
     items = sorted(items, key=lambda it: it[0].frame_id)
-    frames = np.array([m.frame_id for m, _ in items], dtype=np.int64)
-    dup = np.flatnonzero(frames[1:] == frames[:-1])
-    if len(dup):
-        k = int(dup[0]) + 1
-        raise FormatError(name, f"{items[k][1]}.frame_id", f"repeats frame_id {int(frames[k])}")
+    _unique_ids([m.frame_id for m, _ in items], [p for _, p in items], name, "frame_id", "frame_id")
     tracks: dict[str, list[tuple[int, Face, str]]] = {}
     for m, path in items:
         for j, face in enumerate(m.faces):
@@ -202,4 +212,6 @@ def add_video(
             frame=frame,
             columns=columns,
             scores=scores,
+            input=name,
+            place=lambda k, paths=paths: paths[k],
         )

@@ -17,17 +17,49 @@ Extra endpoint: ``GET /_debug/counters`` returns requests per route
 (``"POST /v0/batch/jobs"``), v0 jobs and v1 uploads per content hash (so a test can
 prove a client created a job exactly once) and the list of injected faults.
 See :mod:`humeresearch.server._faults` for the ``faults`` grammar.
+
+Safety (the server is meant to be left running on a workstation): only loopback ``Host``
+headers are answered unless ``allow_remote``; requests of a foreign web page (a non-loopback
+``Origin``) are refused on WebSockets and on every state-changing request; secrets in URLs
+never reach the log; the data directory is created 0700 and its files 0600; every size
+is limited (:mod:`humeresearch.server._limits` lists the limits and the memory they bound).
+
+Importing this package needs no optional dependency; :func:`start` and :class:`Server`
+need the ``server`` extra (``pip install "humeresearch[server]"``) and say so.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
 from humeresearch.server._faults import FaultRule, parse_faults
-from humeresearch.server._run import Server, make_settings, start_in_thread
 from humeresearch.wire import content_hash
 
+if TYPE_CHECKING:
+    from humeresearch.server._run import Server
+
 __all__ = ["FaultRule", "Server", "content_hash", "parse_faults", "start"]
+
+
+def _run_module() -> Any:
+    """``humeresearch.server._run``, or an ImportError naming the extra to install."""
+    try:
+        return importlib.import_module("humeresearch.server._run")
+    except ModuleNotFoundError as exc:
+        if (exc.name or "humeresearch").partition(".")[0] == "humeresearch":
+            raise
+        raise ImportError(
+            f"the local server needs the optional dependency {exc.name!r} of the 'server' "
+            'extra; install it with: pip install "humeresearch[server]"'
+        ) from exc
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Server":
+        return _run_module().Server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def start(
@@ -66,7 +98,8 @@ def start(
     processing_delay : float, default 0.0
         Seconds from creation to the end of a v0 job (it starts after a quarter of it).
     allow_remote : bool, default False
-        Allow binding a non-loopback address.
+        Allow binding a non-loopback address and answering requests whose ``Host``
+        header is not loopback.
     realtime_speed : float, default 1.0
         Multiplier of the realtime pacing limits (1 s of audio per second, 3 frames
         per second); tests use e.g. 50 to stream fast and still hit ``rate_limited``.
@@ -75,6 +108,11 @@ def start(
     -------
     Server
         ``.url``, ``.ws_url``, ``.port``, ``.counters()``, ``.stop()``; a context manager.
+
+    Raises
+    ------
+    ImportError
+        When the ``server`` extra is not installed (the message names the install command).
 
     Examples
     --------
@@ -85,7 +123,8 @@ def start(
     ...     "job_id" in r.json()
     True
     """
-    settings = make_settings(
+    run = _run_module()
+    settings = run.make_settings(
         host,
         port,
         data_dir=data_dir,
@@ -96,4 +135,4 @@ def start(
         allow_remote=allow_remote,
         realtime_speed=realtime_speed,
     )
-    return start_in_thread(settings)
+    return run.start_in_thread(settings)  # type: ignore[no-any-return]

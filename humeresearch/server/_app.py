@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from humeresearch.server import _runs, _v0_batch, _v0_stream, _v1_files, _v1_realtime
 from humeresearch.server._auth import check_v1, v1_unauthorized
 from humeresearch.server._faults import FaultMiddleware
+from humeresearch.server._guard import GuardMiddleware
 from humeresearch.server._responses import JSONBytesResponse, v0_error, v1_error
 from humeresearch.server._state import State
 from humeresearch.server._util import now_ms
@@ -63,7 +64,8 @@ def routes() -> list[Any]:
 
 
 def build_app(state: State) -> Any:
-    """The ASGI application of one server (Starlette wrapped by the fault middleware)."""
+    """The ASGI application of one server: Starlette wrapped by the fault middleware,
+    wrapped by the Host/Origin guard (so a refused request never reaches a route)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -82,4 +84,5 @@ def build_app(state: State) -> Any:
         exception_handlers={HTTPException: _http_error},
     )
     app.state.hr = state
-    return FaultMiddleware(app, state, app.router)
+    faulty = FaultMiddleware(app, state, app.router)
+    return GuardMiddleware(faulty, allow_remote=state.settings.allow_remote)

@@ -8,6 +8,7 @@ filename and content type, built on python-multipart's low-level parser.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,24 +93,44 @@ class _Collector:
         self.ended = True
 
 
+def check_declared_size(request: Any, *, max_bytes: int) -> None:
+    """Refuse a declared ``Content-Length`` over ``max_bytes`` before reading any of the body."""
+    declared = request.headers.get("content-length")
+    if declared is None:
+        return
+    if not declared.strip().isdigit():
+        raise MultipartError(f"Content-Length {declared!r} is not a number of bytes")
+    if int(declared) > max_bytes:
+        raise BodyTooLarge(f"the body is {int(declared)} bytes, over the {max_bytes}-byte limit")
+
+
+async def limited_chunks(request: Any, *, max_bytes: int) -> AsyncIterator[bytes]:
+    """The body's chunks; stops reading (``BodyTooLarge``) as soon as ``max_bytes`` is passed."""
+    check_declared_size(request, max_bytes=max_bytes)
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > max_bytes:
+            raise BodyTooLarge(f"the body exceeds the {max_bytes}-byte limit")
+        if chunk:
+            yield chunk
+
+
+async def read_body(request: Any, *, max_bytes: int) -> bytes:
+    """The whole body of ``request``, refused (``BodyTooLarge``) past ``max_bytes``."""
+    return b"".join([chunk async for chunk in limited_chunks(request, max_bytes=max_bytes)])
+
+
 async def read_multipart(request: Any, *, max_bytes: int) -> list[Part]:
     """Read every part of ``request`` (a Starlette request), at most ``max_bytes`` of body."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or not params.get(b"boundary"):
         raise MultipartError("the body must be multipart/form-data with a boundary")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise BodyTooLarge(f"the body is {int(declared)} bytes, over the {max_bytes}-byte limit")
     collector = _Collector()
     parser = MultipartParser(params[b"boundary"], collector.callbacks())
-    total = 0
     try:
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > max_bytes:
-                raise BodyTooLarge(f"the body exceeds the {max_bytes}-byte limit")
-            if chunk:
-                parser.write(chunk)
+        async for chunk in limited_chunks(request, max_bytes=max_bytes):
+            parser.write(chunk)
         parser.finalize()
     except MultipartParseError as exc:
         raise MultipartError(f"the multipart body is unreadable: {exc}") from None

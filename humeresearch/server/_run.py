@@ -21,6 +21,8 @@ except ImportError:  # pragma: no cover - older uvicorn: its default protocol
 
 from humeresearch.server._app import build_app
 from humeresearch.server._faults import FaultRule, parse_faults
+from humeresearch.server._guard import install_redaction
+from humeresearch.server._limits import WS_MAX_SIZE
 from humeresearch.server._state import Settings, State
 from humeresearch.server._util import is_loopback_host
 
@@ -145,12 +147,14 @@ def prepare(
         lifespan="on",
         log_level=log_level,
         access_log=False,
-        ws_max_size=4 * 1024 * 1024,
+        ws_max_size=WS_MAX_SIZE,
         timeout_graceful_shutdown=3,
         timeout_keep_alive=30,
         backlog=2048,
     )
-    return _UvicornServer(config, state), sock, state
+    uv = _UvicornServer(config, state)  # its Config has configured uvicorn's loggers
+    install_redaction(settings.api_key)
+    return uv, sock, state
 
 
 def base_urls(sock: socket.socket) -> tuple[str, str, int]:
@@ -196,11 +200,31 @@ class Server:
         return self._state.settings
 
     def counters(self) -> dict[str, Any]:
-        """The debug counters (same content as ``GET /_debug/counters``)."""
+        """The debug counters (same content as ``GET /_debug/counters``).
+
+        Examples
+        --------
+        >>> import httpx
+        >>> from humeresearch import server
+        >>> with server.start() as srv:
+        ...     _ = httpx.get(srv.url + "/v0/batch/jobs")
+        ...     srv.counters()["requests"]
+        {'GET /v0/batch/jobs': 1}
+        """
         return self._state.counters.snapshot(self._state.faults.log())
 
     def stop(self, *, timeout: float = 10.0) -> None:
-        """Stop serving: live realtime sessions get ``server_shutdown``; jobs resume on restart."""
+        """Stop serving: live realtime sessions get ``server_shutdown``; jobs resume on restart.
+
+        Waits up to ``timeout`` seconds for the serving thread; stopping twice does nothing.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> srv = server.start()
+        >>> srv.stop(timeout=5.0)
+        >>> srv.stop()  # a second stop does nothing
+        """
         if self._stopped:
             return
         self._stopped = True

@@ -99,12 +99,17 @@ def _decode_cursor(text: str) -> list[Any]:
     return value
 
 
+def _int64(value: Any) -> bool:
+    """Whether a cursor position is an integer SQLite can compare (not bool, in int64)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
 def _page_size(request: Request) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return 50
     try:
-        size = int(raw)
+        size = int(raw) if len(raw) <= 25 else int("x")
     except ValueError:
         raise ValueError(f"page_size {raw!r} is not an integer") from None
     if not 1 <= size <= 200:
@@ -135,12 +140,12 @@ async def list_runs(request: Request) -> Response:
             if q.get(name) is not None:
                 try:
                     filters[name] = parse_rfc3339_ms(q[name])
-                except ValueError:
+                except (ValueError, OverflowError):
                     raise ValueError(f"{name} {q[name]!r} is not an RFC 3339 datetime") from None
         after = None
         if q.get("cursor"):
             pos = _decode_cursor(q["cursor"])
-            if len(pos) != 2 or not isinstance(pos[0], int) or not isinstance(pos[1], str):
+            if len(pos) != 2 or not _int64(pos[0]) or not isinstance(pos[1], str):
                 raise ValueError(f"cursor {q['cursor']!r} is not a cursor this server issued")
             after = (pos[0], pos[1])
     except ValueError as exc:
@@ -180,7 +185,7 @@ async def list_events(request: Request) -> Response:
         after = 0
         if request.query_params.get("cursor"):
             pos = _decode_cursor(request.query_params["cursor"])
-            if len(pos) != 1 or not isinstance(pos[0], int):
+            if len(pos) != 1 or not _int64(pos[0]):
                 raise ValueError("cursor is not a cursor this server issued")
             after = pos[0]
     except ValueError as exc:

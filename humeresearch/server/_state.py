@@ -79,6 +79,8 @@ class State:
         # run_id -> live run fields overriding the stored row while a session runs
         self.live_runs: dict[str, dict[str, Any]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
+        # memory-heavy work (a v0 simulation, an artifacts zip) runs one at a time
+        self.heavy = asyncio.Semaphore(1)
 
     @property
     def sim(self) -> ModuleType:

@@ -3,10 +3,13 @@
 With a data directory the database is ``<data_dir>/humeresearch-server.sqlite3`` and a
 restarted server serves every job and run it stored; without one it lives in memory.
 All access goes through one connection guarded by a lock (statements are short).
+The data directory is created with mode 0700 and the database files are 0600 (they hold
+uploads and results); SQLite creates its ``-wal``/``-shm`` files with the database's mode.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -31,7 +34,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     num_errors INTEGER,
     predictions BLOB,
     content_hash TEXT NOT NULL,
-    fail INTEGER NOT NULL DEFAULT 0
+    fail INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_ms);
 CREATE TABLE IF NOT EXISTS job_sources (
@@ -73,12 +77,27 @@ CREATE TABLE IF NOT EXISTS run_events (
 
 JOB_COLUMNS = (
     "job_id, created_ms, started_ms, ended_ms, status, request, params, message, "
-    "num_predictions, num_errors, content_hash, fail"
+    "num_predictions, num_errors, content_hash, fail, attempts"
 )
 RUN_COLUMNS = (
     "run_id, user_id, status, endpoint, mode, started_ms, ended_ms, bytes_received, "
     "bytes_recorded, metered_seconds, close_code, close_reason, config, capped_kinds"
 )
+
+
+def _private_database(data_dir: Path) -> Path:
+    """Create ``data_dir`` (0700) and the database file (0600); return the database path."""
+    if not data_dir.exists():
+        data_dir.mkdir(mode=0o700, parents=True)
+        os.chmod(data_dir, 0o700)  # mkdir's mode is masked by the umask
+    target = data_dir / DB_NAME
+    for path in (target, *(data_dir / (DB_NAME + s) for s in ("-wal", "-shm", "-journal"))):
+        if path.exists():
+            os.chmod(path, 0o600)
+    if not target.exists():
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(target, 0o600)
+    return target
 
 
 class Store:
@@ -88,9 +107,7 @@ class Store:
         if data_dir is None:
             target = ":memory:"
         else:
-            data_dir = Path(data_dir)
-            data_dir.mkdir(parents=True, exist_ok=True)
-            target = str(data_dir / DB_NAME)
+            target = str(_private_database(Path(data_dir)))
         self._lock = threading.Lock()
         self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -98,6 +115,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(jobs)")}
+        if "attempts" not in columns:  # a database written before attempts were counted
+            self._db.execute("ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
@@ -124,7 +144,7 @@ class Store:
             self._db.execute("BEGIN")
             try:
                 self._db.execute(
-                    f"INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         job["job_id"],
                         job["created_ms"],
@@ -138,6 +158,7 @@ class Store:
                         None,
                         job["content_hash"],
                         int(job["fail"]),
+                        0,
                     ),
                 )
                 self._db.executemany(
@@ -174,11 +195,20 @@ class Store:
         row = self._one("SELECT predictions FROM jobs WHERE job_id = ?", (job_id,))
         return None if row is None else row["predictions"]
 
-    def start_job(self, job_id: str, started_ms: int) -> None:
+    def start_job(self, job_id: str, started_ms: int) -> int:
+        """Mark a job IN_PROGRESS (keeping an earlier start time); return its attempt count."""
         self._exec(
-            "UPDATE jobs SET status = 'IN_PROGRESS', started_ms = ? WHERE job_id = ?",
+            "UPDATE jobs SET status = 'IN_PROGRESS', started_ms = COALESCE(started_ms, ?), "
+            "attempts = attempts + 1 WHERE job_id = ?",
             (started_ms, job_id),
         )
+        row = self._one("SELECT attempts FROM jobs WHERE job_id = ?", (job_id,))
+        return 0 if row is None else int(row["attempts"])
+
+    def pending_bytes(self) -> int:
+        """Bytes of uploads stored for jobs that have not ended."""
+        row = self._one("SELECT COALESCE(SUM(LENGTH(data)), 0) AS n FROM job_sources")
+        return 0 if row is None else int(row["n"])
 
     def complete_job(
         self, job_id: str, ended_ms: int, predictions: bytes, num_predictions: int, num_errors: int

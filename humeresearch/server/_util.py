@@ -22,9 +22,12 @@ def request_id() -> str:
 
 
 def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names a loopback address (``localhost``, ``127.0.0.0/8``, ``::1``)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    """Whether ``host`` is ``localhost`` or a literal loopback address (``127.0.0.0/8``, ``::1``).
+
+    Names that would be resolved through DNS (``x.localhost`` included) are not loopback.
+    """
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

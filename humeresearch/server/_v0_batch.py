@@ -13,14 +13,28 @@ from starlette.responses import Response
 
 from humeresearch.define import V0_MODELS
 from humeresearch.server._auth import check_v0, v0_unauthorized
-from humeresearch.server._multipart import BodyTooLarge, MultipartError, read_multipart
+from humeresearch.server._limits import (
+    INT64_MAX,
+    V0_MAX_BODY,
+    V0_MAX_FILES,
+    V0_MAX_JSON_BODY,
+    V0_MAX_PENDING_BYTES,
+    V0_MAX_TEXT_CHARS,
+    V0_MAX_TEXTS,
+    V0_MAX_URLS,
+)
+from humeresearch.server._multipart import (
+    BodyTooLarge,
+    MultipartError,
+    check_declared_size,
+    read_body,
+    read_multipart,
+)
 from humeresearch.server._responses import JSONBytesResponse, v0_error
 from humeresearch.server._util import now_ms
 from humeresearch.server._v0_jobs import check_callback_url, job_object, run_job
 from humeresearch.wire import content_hash
 
-#: largest v0 request body accepted (the real limit is undocumented).
-V0_MAX_BODY = 256 * 1024 * 1024
 STATUSES = ("QUEUED", "IN_PROGRESS", "COMPLETED", "FAILED")
 _SORT = {"created": "created_ms", "started": "started_ms", "ended": "ended_ms"}
 
@@ -35,6 +49,22 @@ def _state(request: Request) -> Any:
 
 def _authorised(request: Request) -> bool:
     return check_v0(_state(request).settings.api_key, request.headers, request.query_params)
+
+
+def _check_sizes(cfg: dict[str, Any], where: str) -> None:
+    """The per-job counts (400) and the text size (413) of ``server._limits``."""
+    for key, most in (("urls", V0_MAX_URLS), ("text", V0_MAX_TEXTS)):
+        if len(cfg.get(key) or ()) > most:
+            raise BadRequest(
+                f"{where}.{key} has {len(cfg[key])} items; a job takes at most {most} "
+                "(put more media in an archive)"
+            )
+    chars = sum(len(t) for t in cfg.get("text") or ())
+    if chars > V0_MAX_TEXT_CHARS:
+        raise BodyTooLarge(
+            f"{where}.text holds {chars} characters; the local server takes at most "
+            f"{V0_MAX_TEXT_CHARS} characters of text per job (split it into several jobs)"
+        )
 
 
 def _validate_config(cfg: Any, where: str) -> dict[str, Any]:
@@ -59,6 +89,7 @@ def _validate_config(cfg: Any, where: str) -> dict[str, Any]:
             not isinstance(value, list) or not all(isinstance(v, str) for v in value)
         ):
             raise BadRequest(f"{where}.{key} must be a list of strings")
+    _check_sizes(cfg, where)
     if cfg.get("transcription") is not None and not isinstance(cfg["transcription"], dict):
         raise BadRequest(f"{where}.transcription must be an object or null")
     if cfg.get("notify") is not None and not isinstance(cfg["notify"], bool):
@@ -74,6 +105,10 @@ async def _read_request(request: Request) -> tuple[Any, list[Any]]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         parts = await read_multipart(request, max_bytes=V0_MAX_BODY)
+        if sum(p.name == "file" for p in parts) > V0_MAX_FILES:
+            raise BadRequest(
+                f"the request has more than {V0_MAX_FILES} 'file' parts; put them in an archive"
+            )
         config: Any = None
         seen_json = False
         files = []
@@ -84,6 +119,11 @@ async def _read_request(request: Request) -> tuple[Any, list[Any]]:
                 if seen_json:
                     raise BadRequest("the multipart body has more than one 'json' part")
                 seen_json = True
+                if len(part.data) > V0_MAX_JSON_BODY:
+                    raise BodyTooLarge(
+                        f"the 'json' part is {len(part.data)} bytes, over the "
+                        f"{V0_MAX_JSON_BODY}-byte limit"
+                    )
                 try:
                     config = orjson.loads(part.data) if part.data.strip() else None
                 except orjson.JSONDecodeError as exc:
@@ -92,9 +132,7 @@ async def _read_request(request: Request) -> tuple[Any, list[Any]]:
                 raise BadRequest(f"unknown multipart part {part.name!r}; expected 'file' or 'json'")
         return config, files
     if ctype in ("application/json", ""):
-        body = await request.body()
-        if len(body) > V0_MAX_BODY:
-            raise BodyTooLarge("the body is too large")
+        body = await read_body(request, max_bytes=V0_MAX_JSON_BODY)
         try:
             return orjson.loads(body), []
         except orjson.JSONDecodeError as exc:
@@ -104,14 +142,39 @@ async def _read_request(request: Request) -> tuple[Any, list[Any]]:
     )
 
 
+def _check_options(state: Any, cfg: dict[str, Any]) -> None:
+    """Every model and transcription option, checked now (400 naming the field) rather than
+    failing the job later: the simulator validates them on an empty source list."""
+    transcription = cfg.get("transcription")
+    try:
+        state.sim.v0_predictions(
+            [],
+            models=cfg.get("models"),
+            transcription=False
+            if "transcription" in cfg and transcription is None
+            else transcription,
+        )
+    except ValueError as exc:
+        field = getattr(exc, "field", None)
+        reason = getattr(exc, "reason", None) or str(exc)
+        raise BadRequest(f"request.{field}: {reason}" if field else f"request: {exc}") from None
+
+
 async def create_job(request: Request) -> Response:
     """``POST /v0/batch/jobs``."""
     if not _authorised(request):
         return v0_unauthorized()
     state = _state(request)
     try:
+        multipart = request.headers.get("content-type", "").lower().startswith("multipart/")
+        check_declared_size(request, max_bytes=V0_MAX_BODY if multipart else V0_MAX_JSON_BODY)
+        if state.store.pending_bytes() > V0_MAX_PENDING_BYTES:
+            return v0_error(
+                503, "too many unfinished uploads are waiting; retry when jobs have ended"
+            )
         sent, files = await _read_request(request)
         cfg = _validate_config(sent, "request")
+        _check_options(state, cfg)
     except BadRequest as exc:
         return v0_error(400, str(exc))
     except MultipartError as exc:
@@ -129,10 +192,7 @@ async def create_job(request: Request) -> Response:
     ]
     sources += [{"kind": "text", "name": f"text-{i}", "text": t} for i, t in enumerate(texts)]
     models = cfg.get("models")
-    try:
-        effective = state.sim.v0_default_models(models)
-    except ValueError as exc:
-        return v0_error(400, f"request.models: {exc}")
+    effective = state.sim.v0_default_models(models)
     # an explicit null turns transcription off; absent means defaults
     transcription = (
         False
@@ -172,14 +232,21 @@ async def create_job(request: Request) -> Response:
     return JSONBytesResponse({"job_id": job_id})
 
 
-def _int_param(request: Request, name: str, default: int | None) -> int | None:
+def _int_param(
+    request: Request, name: str, default: int | None, *, low: int = -INT64_MAX - 1
+) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw) if len(raw) <= 25 else None
     except ValueError:
-        raise BadRequest(f"query parameter {name}={raw!r} is not an integer") from None
+        value = None
+    if value is None:
+        raise BadRequest(f"query parameter {name}={raw[:40]!r} is not an integer")
+    if not low <= value <= INT64_MAX:
+        raise BadRequest(f"query parameter {name}={value} is outside {low}..{INT64_MAX}")
+    return value
 
 
 def _choice(
@@ -199,9 +266,7 @@ async def list_jobs(request: Request) -> Response:
     if not _authorised(request):
         return v0_unauthorized()
     try:
-        limit = _int_param(request, "limit", 50)
-        if limit is None or limit < 1:
-            raise BadRequest("query parameter limit must be >= 1")
+        limit = _int_param(request, "limit", 50, low=1) or 50
         statuses = request.query_params.getlist("status")
         for s in statuses:
             if s not in STATUSES:
@@ -266,8 +331,14 @@ async def get_artifacts(request: Request) -> Response:
         return v0_error(404, "job not found")
     if row["status"] != "COMPLETED":
         return _not_ready(row)
-    predictions = orjson.loads(state.store.job_predictions(row["job_id"]))
-    data = await anyio.to_thread.run_sync(state.sim.v0_artifacts_zip, predictions)
+    async with state.heavy:  # one zip at a time keeps memory bounded
+
+        def build() -> bytes:
+            return state.sim.v0_artifacts_zip(
+                orjson.loads(state.store.job_predictions(row["job_id"]))
+            )  # type: ignore[no-any-return]
+
+        data = await anyio.to_thread.run_sync(build)
     return Response(
         data,
         media_type="application/octet-stream",

@@ -21,6 +21,7 @@ import anyio.to_thread
 import httpx
 import orjson
 
+from humeresearch.server._limits import V0_MAX_ATTEMPTS, V0_MAX_PREDICTIONS_BYTES
 from humeresearch.server._util import is_loopback_host, now_ms
 
 logger = logging.getLogger("humeresearch.server")
@@ -48,7 +49,11 @@ def job_object(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_callback_url(url: Any) -> str | None:
-    """An error message when ``callback_url`` is not an http(s) URL on a loopback host."""
+    """An error message when ``callback_url`` is not an http(s) URL on a loopback host.
+
+    Only ``localhost`` and literal loopback addresses count: a name that would be
+    resolved through DNS (``x.localhost`` included) is refused.
+    """
     if url is None:
         return None
     if not isinstance(url, str):
@@ -59,7 +64,7 @@ def check_callback_url(url: Any) -> str | None:
     if not is_loopback_host(parts.hostname):
         return (
             f"callback_url host {parts.hostname!r} is not a loopback address; "
-            "the local server only calls back to 127.0.0.1, ::1 or localhost"
+            "the local server only calls back to 127.0.0.1, [::1] or localhost"
         )
     return None
 
@@ -93,62 +98,83 @@ async def _sleep_until(target_ms: float) -> None:
         await asyncio.sleep(delay)
 
 
-async def run_job(state: Any, job_id: str) -> None:
-    """Process one job to its end (idempotent for finished jobs)."""
+def _serialise(
+    predictions: list[dict[str, Any]], sources_rows: list[dict[str, Any]]
+) -> tuple[bytes, int, int]:
+    """(predictions JSON, num_predictions, num_errors), uploads' ``source`` objects filled in."""
+    if len(predictions) == len(sources_rows):
+        for entry, src in zip(predictions, sources_rows):
+            if src["kind"] == "file":
+                entry["source"] = file_source_object(src)
+    n_pred, n_err = count_results(predictions)
+    return orjson.dumps(predictions, option=orjson.OPT_SERIALIZE_NUMPY), n_pred, n_err
+
+
+async def _simulate(state: Any, job_id: str, row: dict[str, Any]) -> str | None:
+    """Simulate and store one job's predictions; a message when the job must FAIL instead."""
     store, settings, sim = state.store, state.settings, state.sim
+    if row["fail"]:
+        return "injected fault: the job failed"
+    params = orjson.loads(row["params"])
+    sources_rows = store.job_sources(job_id)
+    sources = [
+        sim.Source(
+            kind=s["kind"],
+            name=s["name"],
+            data=s["data"],
+            text=s["text"],
+            content_type=s["content_type"],
+        )
+        for s in sources_rows
+    ]
+    async with state.heavy:  # one simulation at a time keeps memory bounded
+        predictions = await anyio.to_thread.run_sync(
+            lambda: sim.v0_predictions(
+                sources,
+                models=params.get("models"),
+                transcription=params.get("transcription"),
+                seed=settings.seed,
+            )
+        )
+        body, n_pred, n_err = await anyio.to_thread.run_sync(_serialise, predictions, sources_rows)
+        del predictions
+    if len(body) > V0_MAX_PREDICTIONS_BYTES:
+        return (
+            f"the predictions would take {len(body)} bytes, over the local server's limit of "
+            f"{V0_MAX_PREDICTIONS_BYTES} bytes per job; submit fewer or smaller sources"
+        )
+    await _sleep_until(row["created_ms"] + settings.processing_delay * 1000)
+    store.complete_job(job_id, max(now_ms(), row["created_ms"]), body, n_pred, n_err)
+    return None
+
+
+async def run_job(state: Any, job_id: str) -> None:
+    """Process one job to its end (nothing for ended jobs).
+
+    Any failure while processing ends the job FAILED with a message (never left
+    IN_PROGRESS); a job whose processing was interrupted by server stops
+    ``V0_MAX_ATTEMPTS`` times ends FAILED instead of being run again.
+    """
+    store, settings = state.store, state.settings
     row = store.job(job_id)
     if row is None or row["status"] in ("COMPLETED", "FAILED"):
         return
-    delay_ms = settings.processing_delay * 1000
-    await _sleep_until(row["created_ms"] + delay_ms / 4)
-    if row["status"] == "QUEUED":
-        store.start_job(job_id, max(now_ms(), row["created_ms"]))
-    params = orjson.loads(row["params"])
-    sources_rows = store.job_sources(job_id)
-    predictions: list[dict[str, Any]] | None = None
-    message = None
-    if row["fail"]:
-        message = "injected fault: the job failed"
+    await _sleep_until(row["created_ms"] + settings.processing_delay * 1000 / 4)
+    attempts = store.start_job(job_id, max(now_ms(), row["created_ms"]))
+    if attempts > V0_MAX_ATTEMPTS:
+        message: str | None = (
+            f"the server stopped {attempts - 1} times while processing this job; "
+            "it is not run again"
+        )
     else:
         try:
-            sources = [
-                sim.Source(
-                    kind=s["kind"],
-                    name=s["name"],
-                    data=s["data"],
-                    text=s["text"],
-                    content_type=s["content_type"],
-                )
-                for s in sources_rows
-            ]
-            predictions = await anyio.to_thread.run_sync(
-                lambda: sim.v0_predictions(
-                    sources,
-                    models=params.get("models"),
-                    transcription=params.get("transcription"),
-                    seed=settings.seed,
-                )
-            )
-        except Exception as exc:  # the simulator failing is a FAILED job, not a crash
-            logger.exception("job %s: simulation failed", job_id)
-            message = f"simulation failed: {exc}"
-    await _sleep_until(row["created_ms"] + delay_ms)
-    ended = max(now_ms(), row["created_ms"])
-    if predictions is not None:
-        try:
-            if len(predictions) == len(sources_rows):
-                for entry, src in zip(predictions, sources_rows):
-                    if src["kind"] == "file":
-                        entry["source"] = file_source_object(src)
-            n_pred, n_err = count_results(predictions)
-            body = orjson.dumps(predictions, option=orjson.OPT_SERIALIZE_NUMPY)
-        except (TypeError, ValueError, AttributeError) as exc:
-            logger.exception("job %s: unusable simulated predictions", job_id)
-            predictions, message = None, f"simulation failed: {exc}"
-        else:
-            store.complete_job(job_id, ended, body, n_pred, n_err)
-    if predictions is None:
-        store.fail_job(job_id, ended, message or "the job failed")
+            message = await _simulate(state, job_id, row)
+        except Exception as exc:  # whatever went wrong, the job ends FAILED with a message
+            logger.error("job %s failed while processing: %r", job_id, exc)
+            message = f"the job failed while processing: {type(exc).__name__}: {exc}"
+    if message is not None:
+        await _sleep_until(row["created_ms"] + settings.processing_delay * 1000)
+        store.fail_job(job_id, max(now_ms(), row["created_ms"]), message)
     callback = orjson.loads(row["request"]).get("callback_url")
     if callback:
         await send_callback(state, job_id, callback)

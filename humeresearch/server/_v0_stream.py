@@ -16,10 +16,12 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from humeresearch.server._auth import check_v0, v0_unauthorized
+from humeresearch.server._limits import V0_STREAM_MAX_MESSAGE
 
 ROUTE = "WS /v0/stream/models"
-#: largest text message read (base64 of a few MB of media); larger ones get E0101.
-MAX_MESSAGE = 16 * 1024 * 1024
+#: largest message handled (base64 of a few MB of media); larger ones, up to the
+#: WebSocket hard cap ``WS_MAX_SIZE``, are answered ``E0101`` and the session goes on.
+MAX_MESSAGE = V0_STREAM_MAX_MESSAGE
 
 
 def _error(message: str, code: str) -> dict[str, Any]:
@@ -70,14 +72,19 @@ async def stream_models(websocket: WebSocket) -> None:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            text = message.get("text")
-            if text is None:
-                data = message.get("bytes") or b""
-                text = data.decode("utf-8", errors="replace")
-            if len(text) > MAX_MESSAGE:
-                reply = _error("The message is too large.", "E0101")
+            text, data = message.get("text"), message.get("bytes")
+            size = len(data) if data is not None else len(text or "")
+            if size > MAX_MESSAGE:
+                reply = _error(
+                    f"The message is {size} bytes long; the local server takes at most "
+                    f"{MAX_MESSAGE} bytes per message.",
+                    "E0101",
+                )
             else:
+                if text is None:
+                    text = (data or b"").decode("utf-8", errors="replace")
                 reply = await reply_to(state, text, job_id)
+            del text, data
             await websocket.send_text(orjson.dumps(reply).decode())
             handled += 1
             if fault is not None and handled >= fault.value:

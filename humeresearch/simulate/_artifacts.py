@@ -120,18 +120,43 @@ def model_csv(model: str, block: dict) -> bytes:
     return buf.getvalue().encode(ENCODING)
 
 
+def _safe_segment(name: str) -> str:
+    """One path segment that no unzip tool can read as a path: separators, drive colons and
+    control characters become ``_``; ``.``/``..``/empty become ``_``."""
+    out = "".join("_" if c in "/\\:" or ord(c) < 32 else c for c in name)
+    return "_" if out.strip(". ") == "" else out
+
+
+def _safe_relative(name: str) -> str:
+    """A relative member path: backslashes read as separators, every segment made safe.
+
+    Examples
+    --------
+    >>> _safe_relative("../../outside/x.mp4"), _safe_relative("C:\\a\\..\\b.wav")
+    ('_/_/outside/x.mp4', 'C_/a/_/b.wav')
+    """
+    return "/".join(_safe_segment(p) for p in name.replace("\\", "/").split("/") if p != "")
+
+
 def _basename(source: dict, index: int) -> tuple[str, str]:
-    kind = source.get("type", "file")
+    kind = _safe_segment(str(source.get("type", "file")))
     if kind == "url":
         url = source.get("url") or ""
-        return kind, posixpath.basename(urllib.parse.urlsplit(url).path) or "download"
-    if kind == "file":
-        return kind, source.get("filename") or "upload"
-    return kind, "text"
+        base = posixpath.basename(urllib.parse.urlsplit(url).path) or "download"
+    elif kind == "file":
+        base = source.get("filename") or "upload"
+    else:
+        base = "text"
+    return kind, _safe_segment(str(base))
 
 
 def v0_artifacts_zip(predictions: list[dict]) -> bytes:
     """Build the v0 artifacts zip from a predictions JSON list (hume-v0.md section 9).
+
+    Member names are made safe whatever the predictions hold (an uploaded file may be named
+    ``../../x.mp4`` or ``a\\..\\b.wav``): the base name becomes one segment, and in ``file``
+    backslashes count as separators and every ``.``/``..`` segment, drive colon or control
+    character becomes ``_``, so that no unzip tool writes outside its target folder.
 
     Members ``{type}-{index}-{basename}/csv/{file}/{model}.csv`` for the face, prosody, language
     and burst blocks of every file (``index`` = position of the source in the list; there is no
@@ -170,7 +195,11 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
                         continue
                     info = zipfile.ZipInfo(
                         member_path(
-                            kind=kind, index=index, basename=base, file=pred["file"], model=model
+                            kind=kind,
+                            index=index,
+                            basename=base,
+                            file=_safe_relative(str(pred["file"])) or "_",
+                            model=model,
                         ),
                         _DATE,
                     )

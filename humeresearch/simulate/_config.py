@@ -7,30 +7,8 @@ from numbers import Real
 from typing import Any
 
 from humeresearch.define import GRANULARITIES, STREAM_GRANULARITIES, V0_MODELS
-
-# echo order of Hume's published example (request without "models")
-_ECHO_ORDER = ("burst", "facemesh", "face", "language", "ner", "prosody")
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "burst": {},
-    "facemesh": {},
-    "face": {
-        "descriptions": None,
-        "facs": None,
-        "fps_pred": 3,
-        "identify_faces": False,
-        "min_face_size": 60,
-        "prob_threshold": 0.99,
-        "save_faces": False,
-    },
-    "language": {
-        "granularity": "word",
-        "identify_speakers": False,
-        "sentiment": None,
-        "toxicity": None,
-    },
-    "ner": {"identify_speakers": False},
-    "prosody": {"granularity": "utterance", "identify_speakers": False, "window": None},
-}
+from humeresearch.errors import ConfigError
+from humeresearch.wire.v0 import MODEL_DEFAULTS, TRANSCRIPTION_DEFAULTS
 
 
 def _number(where: str, value: Any, lo: float, hi: float | None = None) -> None:
@@ -41,22 +19,22 @@ def _number(where: str, value: Any, lo: float, hi: float | None = None) -> None:
         or (hi is not None and value > hi)
     ):
         rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
-        raise ValueError(f"{where} must be a number {rng}, got {value!r}")
+        raise ConfigError(where, f"must be a number {rng}, got {value!r}")
 
 
 def _flag(where: str, value: Any) -> None:
     if not isinstance(value, bool):
-        raise ValueError(f"{where} must be true or false, got {value!r}")
+        raise ConfigError(where, f"must be true or false, got {value!r}")
 
 
 def _toggle(where: str, value: Any) -> None:
     if value is not None and not isinstance(value, dict):
-        raise ValueError(f"{where} must be {{}} (on) or null (off), got {value!r}")
+        raise ConfigError(where, f"must be {{}} (on) or null (off), got {value!r}")
 
 
 def _choice(where: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ValueError(f"{where} must be one of {list(choices)}, got {value!r}")
+        raise ConfigError(where, f"must be one of {list(choices)}, got {value!r}")
 
 
 def validate_model(model: str, cfg: dict[str, Any], *, stream: bool = False) -> None:
@@ -80,7 +58,7 @@ def validate_model(model: str, cfg: dict[str, Any], *, stream: bool = False) -> 
         elif cfg["window"] is not None:
             win = cfg["window"]
             if not isinstance(win, dict):
-                raise ValueError(f"{w}.window must be an object {{length, step}} or null")
+                raise ConfigError(f"{w}.window", "must be an object {length, step} or null")
             win = {"length": 4, "step": 1, **win}
             _number(f"{w}.window.length", win["length"], 0.5)
             _number(f"{w}.window.step", win["step"], 0.5)
@@ -107,8 +85,9 @@ def v0_default_models(models: dict | None) -> dict:
 
     Raises
     ------
-    ValueError
-        For an unknown model name or an invalid option value (the message names the option).
+    ConfigError
+        For an unknown model name or an invalid option value (a ValueError whose ``field``
+        names the option).
 
     Examples
     --------
@@ -118,20 +97,20 @@ def v0_default_models(models: dict | None) -> dict:
     ['burst', 'face', 'facemesh', 'language', 'ner', 'prosody']
     """
     if models is None:
-        return copy.deepcopy(DEFAULTS)
+        return copy.deepcopy(MODEL_DEFAULTS)
     if not isinstance(models, dict):
-        raise ValueError(f"models must be an object, got {type(models).__name__}")
+        raise ConfigError("models", f"must be an object, got {type(models).__name__}")
     out: dict[str, dict[str, Any]] = {}
     for name in models:
         if name not in V0_MODELS:
-            raise ValueError(f"unknown model {name!r} in models; choose from {list(V0_MODELS)}")
-    for name in _ECHO_ORDER:
+            raise ConfigError("models", f"unknown model {name!r}; choose from {list(V0_MODELS)}")
+    for name in MODEL_DEFAULTS:  # the echo order
         if name not in models:
             continue
         given = models[name] if models[name] is not None else {}
         if not isinstance(given, dict):
-            raise ValueError(f"models.{name} must be an object, got {given!r}")
-        cfg = copy.deepcopy(DEFAULTS[name])
+            raise ConfigError(f"models.{name}", f"must be an object, got {given!r}")
+        cfg = copy.deepcopy(MODEL_DEFAULTS[name])
         cfg.update({k: copy.deepcopy(v) for k, v in given.items() if k in cfg})
         validate_model(name, cfg)
         out[name] = cfg
@@ -150,14 +129,16 @@ def transcription_config(transcription: dict | bool | None) -> dict | None:
     """
     if transcription is False:
         return None
-    base = {"language": None, "identify_speakers": False, "confidence_threshold": 0.5}
+    base = dict(TRANSCRIPTION_DEFAULTS)
     if transcription is None or transcription is True:
         return base
     if not isinstance(transcription, dict):
-        raise ValueError(f"transcription must be an object or null, got {transcription!r}")
+        raise ConfigError("transcription", f"must be an object or null, got {transcription!r}")
     base.update({k: v for k, v in transcription.items() if k in base})
     if base["language"] is not None and not isinstance(base["language"], str):
-        raise ValueError(f"transcription.language must be a BCP-47 tag, got {base['language']!r}")
+        raise ConfigError(
+            "transcription.language", f"must be a BCP-47 tag, got {base['language']!r}"
+        )
     _flag("transcription.identify_speakers", base["identify_speakers"])
     _number("transcription.confidence_threshold", base["confidence_threshold"], 0, 1)
     return base

@@ -9,6 +9,7 @@ import tarfile
 import urllib.parse
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,8 @@ SOURCE_KINDS = ("url", "file", "text")
 BURST_MAX = 0.8  # voiced stretches shorter than this (seconds) are simulated as vocal bursts
 DEFAULT_SIZE = (1280, 720)
 MAX_MEMBERS = 1000
+#: bytes an archive may inflate to in all (members beyond it get a per-file error, unread).
+MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -191,17 +194,47 @@ def _safe_member(name: str) -> bool:
     )
 
 
-def _archive(data: bytes, kind: str) -> list[tuple[str, bytes]] | str:
+def _archive(data: bytes, kind: str) -> tuple[list[tuple[str, bytes]], list[dict]] | str:
+    """(members, per-file errors) of an archive, or why it cannot be opened.
+
+    Members are read only while their declared sizes fit in ``MAX_ARCHIVE_BYTES`` (reads stop
+    at the declared size, so a forged header cannot inflate more); the rest are reported.
+    """
+    members: list[tuple[str, bytes]] = []
+    errors: list[dict] = []
+    budget = MAX_ARCHIVE_BYTES
+
+    def take(name: str, size: int, read: Callable[[], bytes]) -> None:
+        nonlocal budget
+        if not _safe_member(name):
+            return
+        if size > budget:
+            errors.append(
+                {
+                    "file": name,
+                    "message": f"simulated: not read: the archive inflates beyond "
+                    f"{MAX_ARCHIVE_BYTES} bytes (the simulator's limit)",
+                }
+            )
+            return
+        budget -= size
+        members.append((name, read()[:size]))
+
     try:
         if kind == "zip":
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                infos = [i for i in z.infolist() if not i.is_dir()][:MAX_MEMBERS]
-                return [(i.filename, z.read(i)) for i in infos if _safe_member(i.filename)]
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as t:
-            members = [m for m in t.getmembers() if m.isfile()][:MAX_MEMBERS]
-            return [(m.name, t.extractfile(m).read()) for m in members if _safe_member(m.name)]
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+                for i in [i for i in z.infolist() if not i.is_dir()][:MAX_MEMBERS]:
+                    take(i.filename, i.file_size, lambda i=i: z.read(i))
+        else:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as t:
+                for n, m in enumerate(t):  # lazily: never inflate far past the budget
+                    if n >= MAX_MEMBERS or m.offset > 2 * MAX_ARCHIVE_BYTES:
+                        break
+                    if m.isfile():
+                        take(m.name, m.size, lambda m=m: t.extractfile(m).read(m.size))
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError) as exc:
         return f"could not open the archive ({exc})"
+    return members, errors
 
 
 def resolve(source: Source, seed: int) -> tuple[list[Media], list[dict]]:
@@ -226,8 +259,10 @@ def resolve(source: Source, seed: int) -> tuple[list[Media], list[dict]]:
         got = _archive(source.data, kind)
         if isinstance(got, str):
             return [], [{"file": file, "message": f"simulated: {got}"}]
-        members = got
-    media, errors = [], []
+        members, errors = got
+    else:
+        errors = []
+    media = []
     for name, data in members:
         m = _from_bytes(name, data, seed, source.content_type)
         if isinstance(m, str):

@@ -12,7 +12,7 @@ import numpy as np
 
 from humeresearch import vocabularies as voc
 from humeresearch.define import V0_STREAM_MODELS
-from humeresearch.errors import SimulationError
+from humeresearch.errors import ConfigError, SimulationError
 from humeresearch.simulate import _media
 from humeresearch.simulate._blocks import f32, face_boxes, score_list
 from humeresearch.simulate._config import validate_model
@@ -20,6 +20,7 @@ from humeresearch.simulate._scores import Scorer, digest
 from humeresearch.simulate._sources import BURST_MAX, Media
 from humeresearch.simulate._text import passage, sentences, words
 from humeresearch.simulate._vad import segments
+from humeresearch.wire.v0 import STREAM_MODEL_DEFAULTS
 
 FITS = {
     "face": ("image", "video"),
@@ -32,11 +33,6 @@ MAX_AUDIO_MS = 5000
 MAX_TEXT = 10_000
 MAX_IMAGE = 3000
 MAX_FACEMESH_FACES = 10
-_STREAM_DEFAULTS = {
-    "face": {"fps_pred": 3, "prob_threshold": 0.99, "identify_faces": False, "min_face_size": 60,
-             "facs": None, "descriptions": None},
-    "language": {"granularity": "word", "sentiment": None, "toxicity": None},
-}  # fmt: skip
 
 
 def _decode(message: dict) -> tuple[str, Media, object]:
@@ -227,12 +223,12 @@ def _config(models: object) -> dict:
             )
         if given is not None and not isinstance(given, dict):
             raise SimulationError("E0101", f"models.{name} must be an object")
-        cfg = copy.deepcopy(_STREAM_DEFAULTS.get(name, {}))
+        cfg = copy.deepcopy(STREAM_MODEL_DEFAULTS.get(name, {}))
         cfg.update({k: v for k, v in (given or {}).items() if k in cfg})
         try:
-            if name in _STREAM_DEFAULTS:  # burst, prosody and facemesh take no options
+            if name in STREAM_MODEL_DEFAULTS:  # burst, prosody and facemesh take no options
                 validate_model(name, cfg, stream=True)
-        except ValueError as exc:
+        except ConfigError as exc:
             raise SimulationError("E0101", str(exc)) from None
         out[name] = cfg
     return out

@@ -10,6 +10,29 @@ from humeresearch.simulate._config import transcription_config, v0_default_model
 from humeresearch.simulate._scores import Scorer
 from humeresearch.simulate._sources import Source, resolve
 
+#: characters of text one call simulates in all (raw text, text files, archive members);
+#: predictions are ~600 bytes of JSON per character, so this bounds the output (~60 MB).
+MAX_TEXT_CHARS = 100_000
+
+
+def _within_text_budget(media: list, errors: list, used: int) -> tuple[list, int]:
+    """Media whose text fits the remaining budget; the others become per-file errors."""
+    kept = []
+    for m in media:
+        n = len(m.text or "") if m.file_type == "text" else 0
+        if used + n > MAX_TEXT_CHARS:
+            errors.append(
+                {
+                    "file": m.file,
+                    "message": f"simulated: not measured: {n} characters of text would pass the "
+                    f"simulator's limit of {MAX_TEXT_CHARS} characters per job",
+                }
+            )
+            continue
+        used += n
+        kept.append(m)
+    return kept, used
+
 
 def source_json(source: Source) -> dict:
     """The ``source`` object of a predictions entry."""
@@ -43,7 +66,10 @@ def v0_predictions(
     ``simulation_warnings`` list (a :class:`SimulationWarning` is also issued). Archives (zip, tar)
     expand to one prediction per member. A URL without data is simulated from the URL string.
     Undecodable bytes give a ``results.errors[]`` entry. Raw text gets ``language`` and ``ner``
-    only, with ``time`` null.
+    only, with ``time`` null. At most ``MAX_TEXT_CHARS`` (100 000) characters of text are
+    measured per call (raw text, text files and archive members together; predictions take
+    about 600 bytes per character); text beyond it gets a ``results.errors[]`` entry, as do
+    archive members beyond 64 MiB inflated.
 
     Every output says it is simulated: each ``results.predictions[]`` item has ``"simulated": true``
     and the ``metadata`` objects of prosody, language and NER carry ``"simulated": true``
@@ -79,10 +105,12 @@ def v0_predictions(
     config = v0_default_models(models)
     trans = transcription_config(transcription)
     out = []
+    used = 0
     for i, src in enumerate(sources):
         if not isinstance(src, Source):
             raise TypeError(f"sources[{i}] must be a Source, got {type(src).__name__}")
         media, errors = resolve(src, seed)
+        media, used = _within_text_budget(media, errors, used)
         preds = [file_prediction(m, config, trans, Scorer(m.key)) for m in media]
         out.append(
             {"source": source_json(src), "results": {"predictions": preds, "errors": errors}}

@@ -94,7 +94,16 @@ class AudioStream:
         return round(self._samples * 1000 / RATE)
 
     def feed(self, pcm: bytes) -> list[dict]:
-        """Take more samples (any even byte count); return the messages they make due."""
+        """Take more samples (any even byte count); return the messages they make due.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(48_000) / 16_000)
+        >>> pcm = bytes(8000) + (tone * 32767).astype("<i2").tobytes()
+        >>> [m["type"] for m in AudioStream().feed(pcm)]
+        ['utterance.start', 'measurement.result']
+        """
         if self.closed:
             raise SimulationError("invalid_audio_frame", "the stream is closed")
         if not pcm or len(pcm) % 2:
@@ -115,7 +124,18 @@ class AudioStream:
         return out
 
     def close(self) -> list[dict]:
-        """End the stream: close an open utterance at the end of the audio."""
+        """End the stream: close an open utterance at the end of the audio.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(16_000) / 16_000)
+        >>> s = AudioStream()
+        >>> s.feed((tone * 32767).astype("<i2").tobytes())
+        [{'type': 'utterance.start', 'utterance_id': 0, 'audio_start_ms': 0}]
+        >>> [m["type"] for m in s.close()], s.close()
+        (['measurement.result', 'utterance.end'], [])
+        """
         if self.closed:
             return []
         self.closed = True

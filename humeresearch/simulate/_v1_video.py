@@ -67,6 +67,14 @@ class VideoSession:
     # face-id memory ---------------------------------------------------------------------------
 
     def face_id(self, identity: str) -> int:
+        """The ``face_id`` of a person (a new one for an identity not seen before).
+
+        Examples
+        --------
+        >>> s = VideoSession()
+        >>> s.face_id("320x240"), s.face_id("640x480"), s.face_id("320x240")
+        (0, 1, 0)
+        """
         if identity not in self.known:
             self.known[identity] = self.next_id
             self.next_id += 1
@@ -75,7 +83,17 @@ class VideoSession:
         return self.known[identity]
 
     def state(self) -> str:
-        """An opaque ``face_state`` string carrying the face-id memory."""
+        """An opaque ``face_state`` string carrying the face-id memory.
+
+        Examples
+        --------
+        >>> s = VideoSession()
+        >>> s.face_id("320x240")
+        0
+        >>> later = VideoSession()
+        >>> later.restore(s.state()), later.face_id("640x480")
+        (True, 1)
+        """
         body = json.dumps(
             {"v": 1, "known": self.known, "next": self.next_id}, sort_keys=True
         ).encode()
@@ -83,7 +101,13 @@ class VideoSession:
         return base64.urlsafe_b64encode(body).decode().rstrip("=") + "." + mac
 
     def restore(self, face_state: str) -> bool:
-        """Continue numbering from ``face_state``; altered or foreign states are ignored (False)."""
+        """Continue numbering from ``face_state``; altered or foreign states are ignored (False).
+
+        Examples
+        --------
+        >>> VideoSession().restore("not.a-state")
+        False
+        """
         try:
             b64, mac = face_state.rsplit(".", 1)
             body = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
@@ -100,7 +124,20 @@ class VideoSession:
     # measuring --------------------------------------------------------------------------------
 
     def measure(self, jpeg: bytes, *, size: tuple[int, int]) -> list[dict]:
-        """Faces of one checked JPEG of ``size`` (width, height)."""
+        """Faces of one checked JPEG of ``size`` (width, height).
+
+        Examples
+        --------
+        >>> import io
+        >>> from PIL import Image
+        >>> buf = io.BytesIO()
+        >>> Image.linear_gradient("L").convert("RGB").resize((320, 240)).save(buf, "JPEG")
+        >>> s = VideoSession()
+        >>> [sorted(face) for face in s.measure(buf.getvalue(), size=(320, 240))]
+        [['bbox', 'confidence', 'descriptions', 'expressions', 'face_id']]
+        >>> s.frames, s.measured_faces
+        (1, 1)
+        """
         index = self.frames
         self.frames += 1
         media = Media("frame", "image", digest("v1-video", size, self.seed), size=size)

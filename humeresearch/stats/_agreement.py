@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 from humeresearch import define
 from humeresearch._tables import TableLike, as_frame, check_option, require_columns
 from humeresearch.define import AgreementMethod, Correction
+from humeresearch.errors import PseudoReplicationWarning
 from humeresearch.stats import _coefficients
 from humeresearch.stats._common import (
     check_confidence,
@@ -70,8 +72,8 @@ def agreement(
         (:data:`humeresearch.define.EXPRESSION_KEYS` without ``model``, which usually
         differs between ``a`` and ``b``). Explicitly named columns must exist in both
         tables. ``()``: one coefficient for the whole tables. A table with several
-        statistics in a ``stat`` column (:func:`humeresearch.summarize` output) must
-        be grouped by ``stat`` too.
+        statistics, models, granularities or align targets (``stat``, ``model``,
+        ``granularity``, ``from_model``, ``from_track``) within one group is refused.
     method : {"pearson", "spearman", "icc", "icc2", "icc3", "rmcorr"}, default "pearson"
         * ``"pearson"``: Pearson's r, t test, Fisher-z CI (SE ``1/sqrt(n-3)``);
         * ``"spearman"``: Spearman's rho (Pearson of average ranks), t test, Fisher-z
@@ -88,6 +90,10 @@ def agreement(
         Numeric column holding the measurement in both tables.
     subject : str, optional
         Subject column (both tables), required by ``"rmcorr"``; it is added to ``on``.
+        With ``"pearson"``/``"spearman"``, several pairs per subject (or, without
+        ``subject``, per ``source``/``file`` pairing key) trigger a
+        :class:`~humeresearch.errors.PseudoReplicationWarning` pointing to
+        ``"rmcorr"``.
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
         Multiple-comparison correction across the groups.
     confidence : float, default 0.95
@@ -104,7 +110,8 @@ def agreement(
         * ``method`` (str): ``pearson``, ``spearman``, ``ICC(2,1)``, ``ICC(3,1)``
           or ``rmcorr``;
         * ``n`` (int): complete pairs used (both values present);
-        * ``n_subjects`` (int): subjects with pairs (``rmcorr``), else 0;
+        * ``n_subjects`` (Int64): subjects with pairs when ``subject`` is given,
+          else missing (``<NA>``: no count applies);
         * ``n_only_a``, ``n_only_b`` (int): rows of ``a`` (``b``) without a partner;
         * ``estimate`` (float): the coefficient;
         * ``ci_low``, ``ci_high`` (float): its ``confidence`` interval;
@@ -120,6 +127,11 @@ def agreement(
     ------
     ValueError
         Missing columns, duplicated keys, no pairs at all, bad options.
+
+    Warns
+    -----
+    PseudoReplicationWarning
+        Pearson or Spearman on repeated pairs of a subject or recording.
 
     Notes
     -----
@@ -155,7 +167,11 @@ def agreement(
     check_option(method, define.AGREEMENT_METHODS, name="method", func=_FUNC)
     check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
     check_confidence(confidence, _FUNC)
-    by_cols = resolve_by([(a, "a"), (b, "b")], by, func=_FUNC, default=AGREEMENT_BY)
+    roles = [value, *([subject] if subject is not None else [])]
+    on_cols = [on] if isinstance(on, str) else list(on or [])
+    by_cols = resolve_by(
+        [(a, "a"), (b, "b")], by, func=_FUNC, default=AGREEMENT_BY, roles=[*roles, *on_cols]
+    )
     for frame, name in ((a, "a"), (b, "b")):
         require_columns(frame, [value], func=_FUNC, name=name)
         require_numeric(frame, value, _FUNC, name)
@@ -166,10 +182,12 @@ def agreement(
     matched = _sizes(merged, by_cols)
     merged = merged[merged["_x"].notna() & merged["_y"].notna()]
     g, index, out = _group_codes(merged, by_cols)
+    if method in ("pearson", "spearman"):
+        _warn_repeated(merged, g, keys, subject, method)
     coef, n, n_subjects = _estimate(merged, g, len(out), method, subject, confidence)
     out["method"] = _LABELS[method]
     out["n"] = n.astype(np.int64)
-    out["n_subjects"] = n_subjects.astype(np.int64)
+    out["n_subjects"] = pd.array(n_subjects, dtype="Int64")
     matched_n = _align(matched, index, by_cols)
     out["n_only_a"] = (_align(_sizes(a, by_cols), index, by_cols) - matched_n).astype(np.int64)
     out["n_only_b"] = (_align(_sizes(b, by_cols), index, by_cols) - matched_n).astype(np.int64)
@@ -244,20 +262,42 @@ def _estimate(
     x = merged["_x"].to_numpy(dtype=float)
     y = merged["_y"].to_numpy(dtype=float)
     n = np.bincount(g, minlength=k).astype(float)
-    n_subjects = np.zeros(k, dtype=np.int64)
+    n_subjects: np.ndarray = np.full(k, None, dtype=object)
+    if subject is not None:
+        s = pd.factorize(merged[subject])[0]
+        pair = pd.MultiIndex.from_arrays([g, s]).factorize()[0]
+        n_subjects = np.bincount(g[np.unique(pair, return_index=True)[1]], minlength=k)
     if method in ("pearson", "spearman"):
         if method == "spearman":
             x = pd.Series(x).groupby(g).rank().to_numpy()
             y = pd.Series(y).groupby(g).rank().to_numpy()
         coef = _coefficients.correlation(x, y, g, k, n, method, confidence)
     elif method == "rmcorr":
-        s = pd.factorize(merged[subject])[0]
-        pair = pd.MultiIndex.from_arrays([g, s]).factorize()[0]
-        n_subjects = np.bincount(g[np.unique(pair, return_index=True)[1]], minlength=k)
         coef = _coefficients.rmcorr(x, y, g, pair, k, n, n_subjects, confidence)
     else:
         coef = _coefficients.icc(x, y, g, k, n, method, confidence)
     return coef, n, n_subjects
+
+
+def _warn_repeated(
+    merged: pd.DataFrame, g: np.ndarray, keys: list[str], subject: str | None, method: str
+) -> None:
+    """Warn when Pearson or Spearman pools repeated pairs of subjects or recordings."""
+    units = [subject] if subject is not None else [c for c in ("source", "file") if c in keys]
+    for unit in units[:1]:
+        codes = pd.MultiIndex.from_arrays([g, merged[unit].to_numpy()]).factorize()[0]
+        counts = np.bincount(codes) if len(codes) else np.zeros(0)
+        if (counts > 1).any():
+            warnings.warn(
+                f"{_FUNC}: method={method!r} pools {len(codes)} pairs from "
+                f"{merged[unit].nunique()} {unit!r} values (several pairs per {unit!r}) as if "
+                "independent: the CI and p-value are too optimistic and differences "
+                f"between {unit!r} values drive the coefficient. Use method='rmcorr' with "
+                f"subject={unit!r} (the within-{unit} association), or aggregate to one "
+                f"pair per {unit!r} first",
+                PseudoReplicationWarning,
+                stacklevel=3,
+            )
 
 
 def _fill(out: pd.DataFrame, coef: _coefficients.Coefficients, method: str) -> pd.DataFrame:

@@ -22,13 +22,14 @@ from humeresearch.stats._common import (
     require_numeric,
     resolve_by,
     two_levels,
+    warn_pooled_tracks,
 )
 from humeresearch.stats._correct import correct_frame
 
 _FUNC = "cluster_test"
 _COLUMNS = [
-    "A",
-    "B",
+    "reference",
+    "other",
     "cluster",
     "t_start",
     "t_end",
@@ -40,6 +41,7 @@ _COLUMNS = [
     "correction",
     "threshold",
     "n_permutations",
+    "note",
 ]
 
 
@@ -59,13 +61,15 @@ def cluster_test(
     agg: Agg = "mean",
     bin_width: float | None = None,
     correct_within: str | Sequence[str] | None = None,
+    reference: Any = None,
 ) -> pd.DataFrame:
     """Time-resolved comparison of two conditions with a cluster-based permutation test.
 
     Event-locked long data (e.g. from :func:`humeresearch.epochs`: one row per
     event, time bin and expression) are reduced to one value per (group, condition,
     subject, time bin) with ``agg``. For every group of ``by`` and pair of
-    condition levels ``A < B``, a t statistic is computed at every time bin;
+    condition levels, a t statistic of ``other - reference`` is computed at every
+    time bin;
     adjacent bins whose ``|t|`` exceeds ``threshold`` with the same sign form a
     cluster whose mass is the sum of its t values. The p-value of a cluster is the
     share of relabelled data sets (permuted subjects for ``between``, flipped signs
@@ -95,8 +99,9 @@ def cluster_test(
         i.e. the columns of ``("model", "family", "name")``
         (:data:`humeresearch.define.EXPRESSION_KEYS`) that the data has. ``()``: one
         test for the whole table.
-        A table with several statistics in a ``stat`` column
-        (:func:`humeresearch.summarize` output) must be grouped by ``stat`` too.
+        A table whose rows are different quantities within one group (several
+        values of ``stat``, ``model``, ``granularity``, ``from_model`` or
+        ``from_track``) is refused; the message names the column to add to ``by``.
     n_permutations : int, default 1000
         Random relabellings. When all distinct relabellings (``2^n`` sign flips or
         ``C(n_A + n_B, n_A)`` splits) number at most ``n_permutations`` they are
@@ -108,8 +113,10 @@ def cluster_test(
         Seed of the random relabellings (one generator per group and pair, so a
         group's result does not depend on the other groups).
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
-        Correction of the cluster p-values across all clusters of the result (the
-        expressions); each cluster p already controls the error over time bins.
+        Correction of the cluster p-values across all rows of the result (one
+        family per call, as in :func:`compare`, :func:`mixed` and
+        :func:`agreement`); each cluster p already controls the error over time
+        bins.
     agg : {"mean", "median"}, default "mean"
         Reduction to one value per subject, condition and time bin.
     bin_width : float, optional
@@ -119,26 +126,40 @@ def cluster_test(
         as :func:`humeresearch.epochs` returns them).
     correct_within : str or sequence of str, optional
         Output columns whose groups are corrected as separate families.
+    reference : optional
+        Level the t statistic is measured from (``other - reference``); default:
+        the first level in category order (categorical column) or sorted order, as
+        in :func:`compare`.
 
     Returns
     -------
     DataFrame
-        One row per observed cluster (groups without a supra-threshold bin have no
-        row), sorted by ``by``, pair and ``t_start``:
+        One row per observed cluster, sorted by ``by``, pair and ``t_start``, and
+        one row for every tested group and pair without a cluster (``cluster``
+        missing, ``n_bins`` 0, ``mass`` 0, ``sign`` 0, ``p`` 1: no relabelling has a
+        largest mass below the observed 0; these rows belong to the correction
+        family, which is the set of tested expressions) or that could not be tested
+        (``p`` NaN, a ``note``):
 
         * the ``by`` columns;
-        * ``A``, ``B`` (categorical): the levels compared (t is A minus B);
-        * ``cluster`` (int): cluster number within its group and pair, from 0;
+        * ``reference``, ``other`` (categorical): the levels compared (t is
+          ``other - reference``);
+        * ``cluster`` (Int64): cluster number within its group and pair, from 0;
         * ``t_start``, ``t_end`` (float): time of the first and last bin (with
           ``bin_width``: the start of the first bin and the end of the last);
         * ``n_bins`` (int): bins in the cluster;
         * ``mass`` (float): sum of the t values of its bins;
-        * ``sign`` (int): +1 (A > B) or -1 (A < B);
-        * ``p`` (float): permutation p-value (random relabelling: ``(b + 1) /
-          (n_permutations + 1)``, Phipson & Smyth 2010; exact enumeration: ``b / N``);
+        * ``sign`` (int): +1 (other > reference) or -1 (other < reference);
+        * ``p`` (float): two-sided permutation p-value, ``b`` the relabellings
+          whose largest ``|mass|`` is at least the cluster's ``|mass|``: random
+          relabelling ``(b + 1) / (n_permutations + 1)`` (Phipson & Smyth 2010),
+          exact enumeration ``b / N``; the definition of :func:`compare`'s
+          permutation tests;
         * ``p_adj`` (float), ``correction`` (str): corrected p and method;
         * ``threshold`` (float): the cluster-forming ``|t|`` used;
-        * ``n_permutations`` (int): relabellings used (the exact count when enumerated).
+        * ``n_permutations`` (int): relabellings used (the exact count when enumerated);
+        * ``note`` (str): ``fewer than 2 subjects in a condition`` for untested
+          pairs, "" otherwise.
 
     Notes
     -----
@@ -149,7 +170,7 @@ def cluster_test(
 
     Random relabelling scheme (reproducible): ``rng = numpy.random.default_rng(seed)``;
     ``between``: ``rng.permuted(tile(arange(N), (n_permutations, 1)), axis=1)``, the
-    first ``n_A`` positions of each row go to A; ``within``:
+    first ``n_other`` positions of each row go to ``other``; ``within``:
     ``rng.choice([-1.0, 1.0], size=(n_permutations, n))`` multiplies the differences.
 
     References
@@ -172,8 +193,8 @@ def cluster_test(
     >>> res = hr.cluster_test(df, within="cond", subject="participant", by=())
     >>> res[["t_start", "t_end", "n_bins", "sign", "p"]].round(3)
        t_start  t_end  n_bins  sign      p
-    0     -0.1   -0.1       1    -1  0.075
-    1      0.2    0.6       5    -1  0.002
+    0     -0.1   -0.1       1     1  0.075
+    1      0.2    0.6       5     1  0.002
     """
     data = as_frame(data, func=_FUNC)
     design, cond = check_design(between, within, _FUNC)
@@ -184,9 +205,10 @@ def cluster_test(
     n_permutations = check_positive_int(n_permutations, "n_permutations", _FUNC)
     if threshold is not None and not threshold > 0:
         raise ValueError(f"{_FUNC}: threshold must be a positive |t|, got {threshold!r}")
-    by_cols = resolve_by([(data, "data")], by, func=_FUNC)
+    by_cols = resolve_by([(data, "data")], by, func=_FUNC, roles=[time, value, cond, subject])
     _check_columns(data, time, value, cond, subject, by_cols)
-    levels = two_levels(data, cond, _FUNC)
+    warn_pooled_tracks(data, by_cols, _FUNC)
+    levels = two_levels(data, cond, _FUNC, reference)
     if bin_width is not None:
         data = _bin(data, time, bin_width)
     keys, items = _reduce(data, by_cols, cond, subject, time, value, agg, levels)
@@ -265,8 +287,8 @@ def _search(
         sparse_bins += int(np.sum((~np.isnan(mat)).sum(axis=1) < 2))
         all_bins += mat.shape[0] * mat.shape[2]
         for i, j in combinations(range(n_levels), 2):
-            for c in clusters_of_pair(mat, i, j, times, opt):
-                rows.append({"_g": gi, "A": i, "B": j, **c})
+            for c in clusters_of_pair(mat, j, i, times, opt):  # t of other - reference
+                rows.append({"_g": gi, "reference": i, "other": j, **c})
     return rows, sparse_bins, all_bins
 
 
@@ -277,15 +299,14 @@ def _table(
     out = (
         keys.iloc[gids].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(rows)))
     )
-    out["A"] = pd.Categorical.from_codes(
-        np.array([r["A"] for r in rows], dtype=np.int64), categories=levels
-    )
-    out["B"] = pd.Categorical.from_codes(
-        np.array([r["B"] for r in rows], dtype=np.int64), categories=levels
-    )
-    out["cluster"] = np.array([r["cluster"] for r in rows], dtype=np.int64)
+    for c in ("reference", "other"):
+        out[c] = pd.Categorical.from_codes(
+            np.array([r[c] for r in rows], dtype=np.int64), categories=levels
+        )
+    out["cluster"] = pd.array([r["cluster"] for r in rows], dtype="Int64")
     for c in ("t_start", "t_end", "mass", "p", "threshold"):
         out[c] = np.array([r[c] for r in rows], dtype=float)
     for c in ("n_bins", "sign", "n_permutations"):
         out[c] = np.array([r[c] for r in rows], dtype=np.int64)
+    out["note"] = pd.array([r["note"] for r in rows], dtype="str")
     return out

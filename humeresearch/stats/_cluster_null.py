@@ -46,20 +46,25 @@ def matrices(
 def clusters_of_pair(
     mat: np.ndarray, i: int, j: int, times: np.ndarray, opt: Settings
 ) -> list[dict[str, Any]]:
-    """Clusters of one group and pair of levels ``i < j``, with their permutation p-values."""
+    """Clusters of the t of ``mat[i] - mat[j]`` with their permutation p-values.
+
+    A pair that was tested but has no supra-threshold bin gives one row without a
+    cluster (``cluster`` missing, ``n_bins`` 0, ``mass`` 0, ``p`` 1: the observed
+    largest mass, 0, is reached by every relabelling); a pair that cannot be tested
+    (fewer than two subjects or pairs) one row with ``p`` NaN and a note.
+    """
     relabelled = _relabelled_t(mat, i, j, opt)
     if relabelled is None:
-        return []
+        return [_empty(np.nan, np.nan, 0, "fewer than 2 subjects in a condition")]
     t_all, thr, exact = relabelled
     observed = _runs(t_all[0], thr)
-    if not observed:
-        return []
     null = _max_mass(t_all[1:], thr)  # exact enumerations include the observed labelling
     total = len(null)
+    if not observed:
+        return [_empty(1.0, thr, total, "")]
     out = []
     for k, (s, e, mass) in enumerate(observed):
-        b = int(np.sum(null >= abs(mass) * (1 - 1e-12)))
-        p = b / total if exact else (b + 1) / (total + 1)
+        p = permutation_p(null, abs(mass), exact)
         out.append(
             {
                 "cluster": k,
@@ -68,12 +73,43 @@ def clusters_of_pair(
                 "n_bins": e - s + 1,
                 "mass": mass,
                 "sign": 1 if mass > 0 else -1,
-                "p": min(1.0, p),
+                "p": p,
                 "threshold": thr,
                 "n_permutations": total,
+                "note": "",
             }
         )
     return out
+
+
+def permutation_p(null: np.ndarray, observed: float, exact: bool) -> float:
+    """Two-sided permutation p of ``|T|``: the share of ``null`` at least ``observed``.
+
+    ``null`` holds ``|T|`` of every relabelling. Random relabellings count the
+    observed labelling as one more: ``(1 + #{null >= observed}) / (1 + R)``
+    (Phipson & Smyth 2010); an exact enumeration already includes it:
+    ``#{null >= observed} / N``. A relative tolerance of 1e-12 treats rounding
+    differences as ties (as scipy does).
+    """
+    b = int(np.sum(null >= observed * (1 - 1e-12)))
+    total = len(null)
+    p = b / total if exact else (b + 1) / (total + 1)
+    return min(1.0, p)
+
+
+def _empty(p: float, thr: float, total: int, note: str) -> dict[str, Any]:
+    return {
+        "cluster": None,
+        "t_start": np.nan,
+        "t_end": np.nan,
+        "n_bins": 0,
+        "mass": 0.0 if p == 1.0 else np.nan,
+        "sign": 0,
+        "p": p,
+        "threshold": thr,
+        "n_permutations": total,
+        "note": note,
+    }
 
 
 def _relabelled_t(

@@ -112,11 +112,12 @@ def icc(
         row = (x + y) / 2 - grand[g]
         ssr = raters * np.bincount(g, weights=row * row, minlength=k)
         ssc = n * ((mx - grand) ** 2 + (my - grand) ** 2)
-        ex, ey = x - grand[g], y - grand[g]
-        sst = np.bincount(g, weights=ex * ex + ey * ey, minlength=k)
+        d = x - y  # residuals of the two-way model from the rater differences, no cancellation
+        dc = d - (mx - my)[g]
+        sse = 0.5 * np.bincount(g, weights=dc * dc, minlength=k)
         df1 = n - 1
         df2 = (n - 1) * (raters - 1)
-        msr, msc, mse = ssr / df1, ssc / (raters - 1), np.maximum(sst - ssr - ssc, 0.0) / df2
+        msr, msc, mse = ssr / df1, ssc / (raters - 1), sse / df2
         f = msr / mse
         q = 1 - (1 - confidence) / 2
         if method == "icc3":
@@ -139,5 +140,9 @@ def icc(
             hi = n * (fs2 * msr - mse) / (spread + n * fs2 * msr)
         p = stats.f.sf(f, df1, df2)
     few = n < 3
-    bad = ~(mse > 0) & ~few
+    bad = ~((msr > 0) | (mse > 0)) & ~few  # every rating identical: no variance to share
+    perfect = (coef >= 1) & ~bad  # the limit of identical ratings (F infinite)
+    coef = np.where(perfect, 1.0, coef)
+    lo = np.where(perfect, 1.0, lo)
+    hi = np.where(perfect, 1.0, hi)
     return Coefficients(coef, lo, hi, f, df1, df2, p, bad, few)

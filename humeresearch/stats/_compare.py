@@ -12,17 +12,19 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._tables import TableLike, as_frame, check_option, require_columns
-from humeresearch.define import Agg, Alternative, Correction, Effect, Test
+from humeresearch.define import Agg, Alternative, Correction, Effect, Test, Weight
 from humeresearch.errors import PseudoReplicationWarning, StatsWarning
 from humeresearch.stats import _twogroup
 from humeresearch.stats._common import (
     check_confidence,
     check_design,
     check_positive_int,
+    repeated_measures,
     require_numeric,
     resolve_by,
     two_levels,
     warn_notes,
+    warn_pooled_tracks,
 )
 from humeresearch.stats._correct import correct_frame
 from humeresearch.stats._reduce import Reduced, check_nested, dense_blocks, reduce_units
@@ -49,13 +51,17 @@ def compare(
     seed: int | None = 0,
     confidence: float = 0.95,
     correct_within: str | Sequence[str] | None = None,
+    reference: Any = None,
+    weight: Weight = "duration",
 ) -> pd.DataFrame:
     """Compare conditions for every expression: test, effect size with CI, corrected p.
 
     For every group of ``by`` (by default one group per model, family and name, i.e.
-    per expression) and every pair of levels ``A < B`` of the condition column, run
-    one two-sample test; all tests of the call form one family for the
-    multiple-comparison correction (or one family per group of ``correct_within``).
+    per expression) and every pair of levels of the condition column, run one
+    two-sample test of ``other - reference``; all tests of the call form one family
+    for the multiple-comparison correction (or one family per group of
+    ``correct_within``), as in :func:`humeresearch.mixed`,
+    :func:`humeresearch.agreement` and :func:`humeresearch.cluster_test`.
 
     Parameters
     ----------
@@ -77,25 +83,34 @@ def compare(
         to one value per (group, condition, subject) with ``agg`` (the mean by
         default), in one pass over all expressions, and the tests compare subjects.
         When omitted (``between`` only) every row is one independent unit; rows that
-        are spans or frames (the data has a ``span_id`` or ``frame`` column) then
-        trigger a :class:`~humeresearch.errors.PseudoReplicationWarning`.
+        are repeated measures of recordings (the data has ``span_id``, ``frame``,
+        ``begin``, ``end`` or ``time``, or several rows per ``source`` or ``file``)
+        then trigger a :class:`~humeresearch.errors.PseudoReplicationWarning`.
     by : str or sequence of str, optional
         Columns that define one comparison each. ``None`` (default): one comparison
         per expression, i.e. the columns of ``("model", "family", "name")``
         (:data:`humeresearch.define.EXPRESSION_KEYS`) that the data has. Explicitly
         named columns must exist. ``()``: one comparison for the whole table.
-        A table with several statistics in a ``stat`` column
-        (:func:`humeresearch.summarize` output) must be grouped by ``stat`` too.
+        A table whose rows are different quantities within one group (several
+        values of ``stat``, ``model``, ``granularity``, ``from_model`` or
+        ``from_track``: :func:`humeresearch.summarize` statistics, models, words and
+        utterances, align targets) is refused; the message names the column to add
+        to ``by``.
     test : {"auto", "t", "rank", "permutation"}, default "auto"
         ``"t"`` (and ``"auto"``): Welch's t-test (``between``, Welch 1947) or the
         paired t-test (``within``). ``"rank"``: Mann-Whitney U (``between``) or
         Wilcoxon signed-rank (``within``, zero differences dropped). ``"permutation"``:
         difference of means with labels permuted between groups (``between``) or
         signs of the paired differences flipped (``within``); exact when all
-        ``2^n`` or ``C(n_A + n_B, n_A)`` rearrangements fit in ``n_permutations``.
-        The p-values are those of :func:`scipy.stats.mannwhitneyu`,
-        :func:`scipy.stats.wilcoxon` and :func:`scipy.stats.permutation_test` with
-        their default methods.
+        ``2^n`` or ``C(n_reference + n_other, n_other)`` rearrangements fit in
+        ``n_permutations``. Every expression's p-value is the one scipy gives for that
+        expression alone (:func:`scipy.stats.mannwhitneyu`,
+        :func:`scipy.stats.wilcoxon` with their default methods: exact or asymptotic
+        is chosen per expression, so ties in one expression never change another's
+        p). The two-sided permutation p is ``(1 + #{|T*| >= |T|}) / (1 +
+        n_permutations)`` over random rearrangements ``T*`` (``#{|T*| >= |T|} / N``
+        over all ``N`` when enumerated), the definition of :func:`cluster_test`
+        (Phipson & Smyth 2010); one-sided p-values are scipy's tail shares.
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
         Multiple-comparison correction (see :func:`humeresearch.correct`).
     effect : {"auto", "hedges_g", "d_z", "d_av", "rank_biserial"}, default "auto"
@@ -105,7 +120,7 @@ def compare(
     agg : {"mean", "median"}, default "mean"
         How observations are reduced to one value per subject and condition.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
-        ``"greater"``: A is larger than B.
+        ``"greater"``: ``other`` is larger than ``reference``.
     n_permutations : int, default 9999
         Resamples of the permutation tests.
     seed : int or None, default 0
@@ -116,6 +131,25 @@ def compare(
     correct_within : str or sequence of str, optional
         Output columns (e.g. ``"model"``) whose groups are corrected as separate
         families. Default: one family for the whole result.
+    reference : optional
+        Level of the condition column that every effect is measured from (effect =
+        other - reference, so "Joy up in treatment" is positive with
+        ``reference="control"``). Default: the first level, in category order when
+        the column is categorical (``pd.Categorical(..., categories=["control",
+        "treatment"])``, as :func:`humeresearch.annotate` keeps it), else in sorted
+        order. With more than two levels every pair is compared, the earlier level
+        in this order (reference first) being the pair's reference.
+        (pingouin's ``pairwise_tests`` reports ``A - B`` with ``A`` the first level,
+        i.e. the opposite sign for the same pair.)
+    weight : {"duration", "equal"}, default "duration"
+        How rows are weighted in one subject's value (with ``subject``):
+        ``"duration"``, as :func:`humeresearch.summarize` does: in a (group,
+        condition, subject) cell whose rows include spans of positive duration, each
+        row weighs ``end - begin`` (the time average; ``agg="median"`` gives the
+        time-weighted median), and cells of instants (face frames) or rows without
+        ``begin``/``end`` count every row once; ``"equal"``: every row once. So
+        ``summarize(..., by=[subject, condition, ...])`` and ``compare`` give the
+        same subject means.
 
     Returns
     -------
@@ -123,20 +157,21 @@ def compare(
         One row per group of ``by`` and pair of levels, sorted by ``by`` then pair:
 
         * the ``by`` columns;
-        * ``A``, ``B`` (categorical): the two levels compared, ``A`` first in
-          category order (or sorted order); every statistic is A minus B;
+        * ``reference``, ``other`` (categorical): the two levels compared; every
+          statistic and effect is ``other - reference``;
         * ``test`` (str): ``welch_t``, ``mann_whitney_u``, ``permutation``,
           ``paired_t``, ``wilcoxon`` or ``sign_flip_permutation``;
-        * ``n_A``, ``n_B`` (int): units (subjects, or rows without ``subject``) in A
-          and B; for ``within`` both are the number of complete pairs;
+        * ``n_reference``, ``n_other`` (int): units (subjects, or rows without
+          ``subject``) in each level; for ``within`` both are the number of
+          complete pairs;
         * ``n_unpaired`` (int): ``within`` only, subjects present in one of the two
           levels only, dropped from the test (0 for ``between``);
-        * ``mean_A``, ``mean_B``, ``sd_A``, ``sd_B`` (float): mean and SD (ddof=1)
-          of the analysed unit values;
-        * ``diff`` (float): ``mean_A - mean_B``;
-        * ``statistic`` (float): t (t tests), U of A (Mann-Whitney), Wilcoxon's
-          statistic as scipy reports it, or the observed difference of means
-          (permutation tests);
+        * ``mean_reference``, ``mean_other``, ``sd_reference``, ``sd_other``
+          (float): mean and SD (ddof=1) of the analysed unit values;
+        * ``diff`` (float): ``mean_other - mean_reference``;
+        * ``statistic`` (float): t (t tests), U of ``other`` (Mann-Whitney),
+          Wilcoxon's statistic as scipy reports it for ``other - reference``, or the
+          observed difference of means (permutation tests);
         * ``df`` (float): degrees of freedom of the t tests (Welch-Satterthwaite
           for ``welch_t``), NaN otherwise;
         * ``p``, ``p_adj`` (float): raw and corrected p-value;
@@ -147,8 +182,8 @@ def compare(
         * ``ci_low``, ``ci_high`` (float): ``confidence`` interval of ``effect``
           (normal approximation for d and g, Fisher's z for rank-biserial; see
           :mod:`humeresearch.stats._effects` for the formulas);
-        * ``note`` (str): why a row has NaN results, "" otherwise: ``no data in A``,
-          ``no data in B``, ``no data``, ``no complete pairs``, ``fewer than 2 units
+        * ``note`` (str): why a row has NaN results, "" otherwise: ``no data in other``,
+          ``no data in reference``, ``no data``, ``no complete pairs``, ``fewer than 2 units
           in a condition``, ``fewer than 2 pairs``, ``zero variance``, ``all values
           identical``, ``all differences zero``.
 
@@ -161,10 +196,13 @@ def compare(
     Warns
     -----
     PseudoReplicationWarning
-        Span or frame rows compared without ``subject``.
+        Repeated measures (spans, frames, several rows per recording) compared
+        without ``subject``.
     StatsWarning
-        Rows with NaN results (see ``note``) and subjects dropped for lack of a
-        partner (``within``).
+        Rows with NaN results (see ``note``), subjects dropped for lack of a
+        partner (``within``), and recordings whose several tracks are pooled into
+        one subject value (select the participant's track or add ``track`` to
+        ``by``).
 
     Notes
     -----
@@ -180,7 +218,8 @@ def compare(
     Welch, B. L. (1947). *Biometrika*, 34, 28-35. Hedges, L. V., & Olkin, I. (1985).
     *Statistical methods for meta-analysis*. Lakens, D. (2013). *Frontiers in
     Psychology*, 4, 863. Kerby, D. S. (2014). *Comprehensive Psychology*, 3.
-    Benjamini, Y., & Hochberg, Y. (1995). *JRSS B*, 57, 289-300.
+    Benjamini, Y., & Hochberg, Y. (1995). *JRSS B*, 57, 289-300. Phipson, B., &
+    Smyth, G. K. (2010). *Stat. Appl. Genet. Mol. Biol.*, 9(1), 39.
 
     Examples
     --------
@@ -194,10 +233,10 @@ def compare(
     ...     "score": rng.random(80),
     ... })
     >>> res = hr.compare(df, between="group", subject="participant")
-    >>> res[["name", "A", "B", "test", "n_A", "n_B"]]
-        name  A  B     test  n_A  n_B
-    0  Anger  a  b  welch_t    4    4
-    1    Joy  a  b  welch_t    4    4
+    >>> res[["name", "reference", "other", "test", "n_reference", "n_other"]]
+        name reference other     test  n_reference  n_other
+    0  Anger         a     b  welch_t            4        4
+    1    Joy         a     b  welch_t            4        4
     """
     data = as_frame(data, func=_FUNC)
     design, cond = check_design(between, within, _FUNC)
@@ -206,16 +245,24 @@ def compare(
     check_option(effect, _EFFECTS[design], name="effect", func=_FUNC)
     check_option(agg, define.AGGS, name="agg", func=_FUNC)
     check_option(alternative, define.ALTERNATIVES, name="alternative", func=_FUNC)
+    check_option(weight, define.WEIGHTS, name="weight", func=_FUNC)
     check_confidence(confidence, _FUNC)
     n_permutations = check_positive_int(n_permutations, "n_permutations", _FUNC)
-    by_cols = resolve_by([(data, "data")], by, func=_FUNC)
+    roles = [value, cond, *([subject] if subject is not None else [])]
+    by_cols = resolve_by([(data, "data")], by, func=_FUNC, roles=roles)
     _check_columns(data, value, cond, subject, by_cols)
     if design == "within" and subject is None:
         raise ValueError(f"{_FUNC}: within= pairs observations by subject; pass subject=")
-    if subject is None and ({"span_id", "frame"} & set(data.columns)):
-        warnings.warn(_PSEUDO_REPLICATION, PseudoReplicationWarning, stacklevel=2)
-    levels = two_levels(data, cond, _FUNC)
-    red = reduce_units(data, value, by_cols, cond, subject, agg, levels)
+    if subject is None:
+        reason = repeated_measures(data, by_cols, cond)
+        if reason:
+            warnings.warn(
+                _PSEUDO_REPLICATION.format(reason), PseudoReplicationWarning, stacklevel=2
+            )
+    else:
+        warn_pooled_tracks(data, by_cols, _FUNC)
+    levels = two_levels(data, cond, _FUNC, reference)
+    red = reduce_units(data, value, by_cols, cond, subject, agg, levels, weight)
     if design == "between" and subject is not None:
         check_nested(red, subject, levels, _FUNC)
     test_kind = "t" if test == "auto" else test
@@ -239,23 +286,22 @@ def compare(
 
 
 _PSEUDO_REPLICATION = (
-    f"{_FUNC}: the rows look like spans or frames (the data has a 'span_id' or "
-    "'frame' column) and no subject= was given, so every row counts as an "
-    "independent observation (pseudo-replication). Pass subject= to reduce to "
-    "one value per subject and condition first."
+    f"{_FUNC}: the rows are repeated measures ({{}}) and no subject= was given, so every "
+    "row counts as an independent observation (pseudo-replication: far too many false "
+    "positives). Pass subject= to reduce to one value per subject and condition first."
 )
 
 _COLUMNS = [
-    "A",
-    "B",
+    "reference",
+    "other",
     "test",
-    "n_A",
-    "n_B",
+    "n_reference",
+    "n_other",
     "n_unpaired",
-    "mean_A",
-    "mean_B",
-    "sd_A",
-    "sd_B",
+    "mean_reference",
+    "mean_other",
+    "sd_reference",
+    "sd_other",
     "diff",
     "statistic",
     "df",
@@ -304,8 +350,8 @@ def _run(
     parts: list[_Part] = []
     for g0, block in dense_blocks(red, len(levels)):
         gids = np.arange(g0, g0 + block.shape[2])
-        for k, (i, j) in enumerate(pairs):
-            parts.append((gids, k, kernel(block[i], block[j], opt)))
+        for k, (i, j) in enumerate(pairs):  # level i is the reference of the pair
+            parts.append((gids, k, kernel(block[j], block[i], opt)))
     if not parts:
         raise ValueError(f"{_FUNC}: no rows with a {cond!r}, subject and by value to compare")
     return _assemble(parts, red.keys, levels, pairs)
@@ -325,13 +371,13 @@ def _assemble(
     out = keys.iloc[gid].reset_index(drop=True)
     a_codes = np.array([i for i, _ in pairs])[pid]
     b_codes = np.array([j for _, j in pairs])[pid]
-    out["A"] = pd.Categorical.from_codes(a_codes, categories=levels)
-    out["B"] = pd.Categorical.from_codes(b_codes, categories=levels)
-    for name in ("n_A", "n_B", "n_unpaired"):
+    out["reference"] = pd.Categorical.from_codes(a_codes, categories=levels)
+    out["other"] = pd.Categorical.from_codes(b_codes, categories=levels)
+    for name in ("n_reference", "n_other", "n_unpaired"):
         out[name] = cols[name].astype(np.int64)
-    for name in ("mean_A", "mean_B", "sd_A", "sd_B"):
+    for name in ("mean_reference", "mean_other", "sd_reference", "sd_other"):
         out[name] = cols[name].astype(float)
-    out["diff"] = out["mean_A"] - out["mean_B"]
+    out["diff"] = out["mean_other"] - out["mean_reference"]
     for name in ("statistic", "df", "p", "effect", "ci_low", "ci_high"):
         out[name] = cols[name].astype(float)
     out["note"] = pd.array(cols["note"].astype(str), dtype="str")

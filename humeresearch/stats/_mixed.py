@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import pandas as pd
 from humeresearch import define
 from humeresearch._tables import TableLike, as_frame, check_option, require_columns
 from humeresearch.define import Correction
+from humeresearch.errors import PseudoReplicationWarning, StatsWarning
 from humeresearch.stats._common import (
     check_confidence,
     import_statsmodels,
@@ -36,7 +38,7 @@ def mixed(
     vc_formula: dict[str, str] | None = None,
     reml: bool = True,
     confidence: float = 0.95,
-    correct_within: str | Sequence[str] | None = "term",
+    correct_within: str | Sequence[str] | None = None,
     fit_kwargs: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Fit one linear mixed model per expression and tabulate the fixed effects.
@@ -45,9 +47,18 @@ def mixed(
     :class:`statsmodels.regression.mixed_linear_model.MixedLM` (via
     ``statsmodels.formula.api.mixedlm``) with a random intercept per level of
     ``subject`` (e.g. participant), optional random slopes (``re_formula``) and
-    variance components (``vc_formula``). Warnings raised while fitting (e.g.
-    convergence warnings) are captured per model into the ``warnings`` column,
-    never printed; a fit that fails gives NaN rows with the error in ``warnings``.
+    variance components (``vc_formula``). Warnings raised while fitting are
+    captured per model: convergence is reported in the ``converged`` column, a
+    short reason in ``note``, and one :class:`~humeresearch.errors.StatsWarning`
+    per call lists the models with a note; a fit that fails gives NaN rows.
+
+    The correction family is every non-intercept term of the call (one family per
+    call, as in :func:`compare`, :func:`agreement` and :func:`cluster_test`);
+    ``correct_within="term"`` corrects each term across the expressions separately.
+    The intercepts test "score = 0", which is rarely a hypothesis: their ``p_adj``
+    is NaN. Treatment contrasts take the first level of a categorical column (the
+    reference of :func:`compare`, so ``condition[T.treatment]`` reads treatment -
+    control), else the first in sorted order.
 
     Parameters
     ----------
@@ -65,8 +76,10 @@ def mixed(
         expression, i.e. the columns of ``("model", "family", "name")``
         (:data:`humeresearch.define.EXPRESSION_KEYS`) that the data has. ``()``: one
         model for the whole table.
-        A table with several statistics in a ``stat`` column
-        (:func:`humeresearch.summarize` output) must be grouped by ``stat`` too.
+        A table whose rows are different quantities within one group (several
+        values of ``stat``, ``model``, ``granularity``, ``from_model`` or
+        ``from_track`` not used in the formulas) is refused; the message names the
+        column to add to ``by``.
     correction : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}, default "fdr_bh"
         Multiple-comparison correction (see :func:`humeresearch.correct`).
     re_formula : str, optional
@@ -78,10 +91,9 @@ def mixed(
         Restricted maximum likelihood (True) or maximum likelihood.
     confidence : float, default 0.95
         Level of the Wald confidence intervals.
-    correct_within : str or sequence of str or None, default "term"
-        Families of the correction: by default each fixed-effect term is corrected
-        across the expressions (the intercepts form their own family). ``None``:
-        all rows form one family.
+    correct_within : str or sequence of str, optional
+        Output columns (e.g. ``"term"``) whose groups are corrected as separate
+        families. Default: all non-intercept rows form one family.
     fit_kwargs : dict, optional
         Extra arguments of ``MixedLMResults.fit`` (e.g. ``{"method": "lbfgs"}``).
 
@@ -95,12 +107,14 @@ def mixed(
           (``Intercept``, ``condition[T.b]``, ...);
         * ``estimate``, ``se`` (float): coefficient and its standard error;
         * ``z``, ``p`` (float): Wald z statistic and two-sided p-value;
-        * ``p_adj`` (float), ``correction`` (str): corrected p-value and method;
+        * ``p_adj`` (float), ``correction`` (str): corrected p-value (NaN for
+          ``Intercept``) and method;
         * ``ci_low``, ``ci_high`` (float): Wald ``confidence`` interval;
         * ``n_obs``, ``n_groups`` (int): observations and levels of ``subject`` used;
         * ``converged`` (bool): statsmodels' convergence flag (False if the fit failed);
-        * ``warnings`` (str): the warnings captured during the fit, ``" | "``
-          separated, or the error of a failed fit; "" when there were none.
+        * ``note`` (str): ``not converged``, ``fit warning: <category>`` (e.g.
+          ``fit warning: RuntimeWarning``; ``;`` separated) or ``fit failed:
+          <error type>``; "" for a clean fit.
 
     Raises
     ------
@@ -109,6 +123,16 @@ def mixed(
     ValueError
         Bad options, missing columns, or a formula statsmodels cannot build
         (named with the group it failed on).
+
+    Warns
+    -----
+    PseudoReplicationWarning
+        Rows nested in recordings (several rows per ``source`` or ``file``, several
+        recordings per subject) that neither the formulas nor ``by`` account for;
+        the fix is a variance component per recording
+        (``vc_formula={"recording": "0 + C(source)"}``) or one row per recording.
+    StatsWarning
+        Models that failed, did not converge or warned (see ``note``).
 
     Notes
     -----
@@ -151,22 +175,27 @@ def mixed(
         )
     check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
     check_confidence(confidence, _FUNC)
-    by_cols = resolve_by([(data, "data")], by, func=_FUNC)
+    spec = _Spec(formula, subject, re_formula, vc_formula, reml, dict(fit_kwargs or {}))
+    roles = [c for c in data.columns if c in spec.mentioned() or c == subject]
+    by_cols = resolve_by([(data, "data")], by, func=_FUNC, roles=roles)
     require_columns(data, [subject], func=_FUNC)
     if subject in by_cols:
         raise ValueError(f"{_FUNC}: subject column {subject!r} cannot also be a by column")
     import_statsmodels(_FUNC)
-    spec = _Spec(formula, subject, re_formula, vc_formula, reml, dict(fit_kwargs or {}))
+    _warn_nested(data, by_cols, spec)
     keys, items = _groups(data, by_cols)
     results = [
         (gi, _fit(_build(spec, sub, keys, gi, by_cols), spec, 1 - confidence))
         for gi, sub in enumerate(items)
     ]
     out = _table(results, keys, by_cols)
-    out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
+    tested = out["term"] != "Intercept"
+    out["p_adj"] = np.nan
+    out.loc[tested, "p_adj"] = correct_frame(out[tested], correction, correct_within, _FUNC)
     out["correction"] = correction
+    _warn_fits(out, by_cols)
     cols = ["term", "estimate", "se", "z", "p", "p_adj", "correction", "ci_low", "ci_high"]
-    return out[[*by_cols, *cols, "n_obs", "n_groups", "converged", "warnings"]]
+    return out[[*by_cols, *cols, "n_obs", "n_groups", "converged", "note"]]
 
 
 @dataclass(frozen=True)
@@ -179,6 +208,56 @@ class _Spec:
     vc_formula: dict[str, str] | None
     reml: bool
     fit_kwargs: dict[str, Any]
+
+    def mentioned(self) -> set[str]:
+        """Identifiers named in the formulas (columns the model uses)."""
+        texts = [self.formula, self.re_formula or "", *(self.vc_formula or {}).values()]
+        return set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", " ".join(texts)))
+
+
+#: contract columns that name a recording.
+_RECORDINGS = ("source", "file")
+
+
+def _warn_nested(data: pd.DataFrame, by_cols: list[str], spec: _Spec) -> None:
+    """Warn when rows are nested in recordings that the model does not account for."""
+    used = spec.mentioned() | {spec.subject} | set(by_cols)
+    if used & set(_RECORDINGS):
+        return  # the model or the grouping accounts for recordings
+    for rec in _RECORDINGS:
+        if rec not in data.columns:
+            continue
+        if not data.groupby([*by_cols, rec], observed=True).size().gt(1).any():
+            return  # one row per recording: nothing nested
+        per_subject = data.groupby([*by_cols, spec.subject], observed=True)[rec].nunique()
+        if per_subject.gt(1).any():
+            warnings.warn(
+                f"{_FUNC}: the rows are repeated measures of recordings (several rows per "
+                f"{rec!r}, several {rec!r} per {spec.subject!r}) but the model has only a "
+                f"random intercept per {spec.subject!r}, so rows of one recording count as "
+                "independent (far too many false positives). Add a variance component per "
+                f'recording, vc_formula={{"recording": "0 + C({rec})"}}, or aggregate to '
+                f"one row per recording first (summarize(data, by=[{rec!r}, "
+                f"{spec.subject!r}, ...]))",
+                PseudoReplicationWarning,
+                stacklevel=3,
+            )
+        return
+
+
+def _warn_fits(out: pd.DataFrame, by_cols: list[str]) -> None:
+    """One warning for every model that failed, did not converge or warned."""
+    first = ~out.duplicated(by_cols) if by_cols else pd.Series([True] + [False] * (len(out) - 1))
+    notes = out.loc[first.to_numpy(), "note"]
+    notes = notes[notes != ""]
+    if len(notes):
+        listed = ", ".join(f"{n} x {text!r}" for text, n in notes.value_counts().items())
+        warnings.warn(
+            f"{_FUNC}: {len(notes)} of {int(first.sum())} models have a note ({listed}); see "
+            "the 'converged' and 'note' columns",
+            StatsWarning,
+            stacklevel=3,
+        )
 
 
 def _groups(data: pd.DataFrame, by_cols: list[str]) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:
@@ -218,10 +297,10 @@ def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
             res = model.fit(reml=spec.reml, **spec.fit_kwargs)
         except _FIT_ERRORS as exc:
             res = None
-            error = f"fit failed: {type(exc).__name__}: {exc}"
-    messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+            error = f"fit failed: {type(exc).__name__}"
+    kinds = list(dict.fromkeys(w.category.__name__ for w in caught))
     if res is None:
-        info.update(terms=None, converged=False, warnings=" | ".join([error, *messages]))
+        info.update(terms=None, converged=False, note=error)
         return info
     names = list(res.fe_params.index)
     ci = np.asarray(res.conf_int(alpha=alpha).loc[names], dtype=float)
@@ -238,7 +317,10 @@ def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
         ci_low=ci[:, 0],
         ci_high=ci[:, 1],
         converged=bool(res.converged),
-        warnings=" | ".join(messages),
+        note="; ".join(
+            (["not converged"] if not res.converged else [])
+            + [f"fit warning: {k}" for k in kinds if k != "ConvergenceWarning" or res.converged]
+        ),
     )
     return info
 
@@ -267,7 +349,7 @@ def _table(
             "n_obs",
             "n_groups",
             "converged",
-            "warnings",
+            "note",
         )
     }
     for gi, info in results:
@@ -277,7 +359,7 @@ def _table(
         cols["term"].extend(terms)
         for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
             cols[c].extend(info[c] if info["terms"] is not None else [np.nan] * m)
-        for c in ("n_obs", "n_groups", "converged", "warnings"):
+        for c in ("n_obs", "n_groups", "converged", "note"):
             cols[c].extend([info[c]] * m)
     out = (
         keys.iloc[gids].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(gids)))
@@ -288,5 +370,5 @@ def _table(
     out["n_obs"] = np.asarray(cols["n_obs"], dtype=np.int64)
     out["n_groups"] = np.asarray(cols["n_groups"], dtype=np.int64)
     out["converged"] = np.asarray(cols["converged"], dtype=bool)
-    out["warnings"] = pd.array(cols["warnings"], dtype="str")
+    out["note"] = pd.array(cols["note"], dtype="str")
     return out

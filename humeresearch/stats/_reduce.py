@@ -39,13 +39,13 @@ def reduce_units(
     subject: str | None,
     agg: str,
     levels: list[Any],
+    weight: str = "equal",
 ) -> Reduced:
     """One value per (group, level, unit), coded; one groupby over all expressions."""
     nb = len(by_cols)
     level_index = pd.Index(levels)
     if subject is not None:
-        grouped = data.groupby([*by_cols, cond, subject], observed=True, sort=True)[value]
-        s = getattr(grouped, agg)()
+        s = unit_values(data, value, [*by_cols, cond, subject], agg, weight)
         idx = s.index
         values = s.to_numpy(dtype=float)
         if nb:
@@ -83,6 +83,66 @@ def reduce_units(
         start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         unit = np.arange(len(key)) - np.repeat(start, np.diff(np.r_[start, len(key)]))
     return Reduced(values, group, level, unit, keys, shared)
+
+
+def unit_values(
+    data: pd.DataFrame, value: str, keys: list[str], agg: str, weight: str
+) -> pd.Series:
+    """``agg`` of ``value`` per group of ``keys`` (sorted), weighted as :func:`summarize` does.
+
+    ``weight="duration"``: in a group whose rows include spans of positive duration
+    (``end - begin > 0``) every row weighs its duration (zero-length rows weigh 0),
+    the mean is the time average and the median the time-weighted median (the
+    smallest value at or below which the signal spends half the time); a group of
+    instants (or a table without ``begin``/``end``) is weighted equally.
+    ``weight="equal"``: every row counts once. NaN values are ignored.
+    """
+    grouped = data.groupby(keys, observed=True, sort=True)[value]
+    plain = getattr(grouped, agg)()
+    if weight == "equal" or not {"begin", "end"} <= set(data.columns):
+        return plain
+    x = data[value].to_numpy(dtype=float, na_value=np.nan)
+    dur = (data["end"].to_numpy(dtype=float, na_value=np.nan)) - data["begin"].to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    strong = (dur > 0) & ~np.isnan(x)
+    if not strong.any():
+        return plain
+    code = grouped.ngroup().to_numpy(dtype=float, na_value=np.nan)
+    code = np.where(np.isnan(code), -1, code).astype(np.int64)
+    ok = (code >= 0) & strong
+    n = len(plain)
+    w = np.where(ok, dur, 0.0)
+    total = np.bincount(code[ok], weights=w[ok], minlength=n)
+    has = total > 0
+    if agg == "mean":
+        sums = np.bincount(code[ok], weights=(w * np.nan_to_num(x))[ok], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weighted = sums / total
+    else:
+        weighted = _weighted_median(code[ok], x[ok], w[ok], total, n)
+    return pd.Series(np.where(has, weighted, plain.to_numpy()), index=plain.index)
+
+
+def _weighted_median(
+    code: np.ndarray, x: np.ndarray, w: np.ndarray, total: np.ndarray, n: int
+) -> np.ndarray:
+    """Smallest ``x`` per code whose cumulative weight reaches half the code's total."""
+    out = np.full(n, np.nan)
+    if not len(code):
+        return out
+    order = np.lexsort((x, code))
+    code, x, w = code[order], x[order], w[order]
+    start = np.r_[0, np.flatnonzero(np.diff(code)) + 1]
+    cw = np.cumsum(w)
+    cw -= np.repeat(np.r_[0.0, cw[start[1:] - 1]], np.diff(np.r_[start, len(code)]))
+    below = np.bincount(code, weights=cw < 0.5 * total[code], minlength=n).astype(np.int64)
+    first = np.zeros(n, dtype=np.int64)
+    first[code[start]] = start
+    present = np.bincount(code, minlength=n) > 0
+    idx = first + below
+    out[present] = x[np.minimum(idx[present], len(x) - 1)]
+    return out
 
 
 def check_nested(red: Reduced, subject: str, levels: list[Any], func: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -76,6 +77,61 @@ def blocks(mask: np.ndarray, cols: np.ndarray) -> Iterator[tuple[np.ndarray, np.
         yield np.flatnonzero(mask[:, sel[0]]), sel
 
 
+@dataclass(frozen=True)
+class _Part:
+    """Columns of a block that share a property: positions in the block and overall."""
+
+    local: np.ndarray
+    cols: np.ndarray
+
+
+def _has_ties(x: np.ndarray) -> np.ndarray:
+    """Per column of a (units x columns) array: do two non-NaN values coincide?"""
+    srt = np.sort(x, axis=0)  # NaN sorts last and never equals
+    return (np.diff(srt, axis=0) == 0).any(axis=0)
+
+
+def _split_by(flags: np.ndarray, cols: np.ndarray) -> Iterator[_Part]:
+    """The columns with and without ``flags``, as separate parts (empty parts skipped).
+
+    scipy's rank tests choose between the exact and the asymptotic p-value once for
+    all columns of a call (ties anywhere switch every column); calling them once per
+    kind of column gives every column the p-value it gets alone.
+    """
+    for value in (False, True):
+        local = np.flatnonzero(flags == value)
+        if local.size:
+            yield _Part(local, cols[local])
+
+
+def _permutation_p(
+    samples: tuple[np.ndarray, ...], statistic: Any, kind: str, opt: Options, n_units: int
+) -> np.ndarray:
+    """Permutation p-values of ``statistic`` per column, the same definition as cluster_test.
+
+    Two-sided: the share of rearrangements whose ``|T|`` is at least the observed
+    ``|T|`` (the observed one counted when rearrangements are random); one-sided:
+    scipy's tail share.
+    """
+    two_sided = opt.alternative == "two-sided"
+
+    def stat(*xs: np.ndarray, axis: int) -> np.ndarray:
+        value = statistic(*xs, axis=axis)
+        return np.abs(value) if two_sided else value
+
+    res = stats.permutation_test(
+        samples,
+        stat,
+        vectorized=True,
+        permutation_type=kind,
+        n_resamples=opt.n_permutations,
+        alternative="greater" if two_sided else opt.alternative,
+        rng=opt.seed,
+        batch=_batch(n_units, samples[0].shape[1]),
+    )
+    return np.asarray(res.pvalue, dtype=float)
+
+
 def _batch(n_units: int, n_cols: int) -> int:
     return max(1, _PERM_CELLS // max(1, n_units * n_cols))
 
@@ -89,7 +145,7 @@ def _mean(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 def between(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarray]:
-    """Independent groups: Welch t, Mann-Whitney U or permutation test, per column."""
+    """Independent groups: Welch t, Mann-Whitney U or permutation test of ``xa - xb``."""
     n_a, m_a, v_a = moments(xa)
     n_b, m_b, v_b = moments(xb)
     k = xa.shape[1]
@@ -121,18 +177,14 @@ def between(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarra
             ra, rb = rows[rows < na], rows[rows >= na] - na
             a, b = xa[np.ix_(ra, cols)], xb[np.ix_(rb, cols)]
             if opt.test == "rank":
-                res = stats.mannwhitneyu(a, b, axis=0, alternative=opt.alternative)
+                for part in _split_by(_has_ties(np.vstack([a, b])), cols):
+                    res = stats.mannwhitneyu(
+                        a[:, part.local], b[:, part.local], axis=0, alternative=opt.alternative
+                    )
+                    stat[part.cols], p[part.cols] = res.statistic, res.pvalue
             else:
-                res = stats.permutation_test(
-                    (a, b),
-                    _mean_diff,
-                    vectorized=True,
-                    n_resamples=opt.n_permutations,
-                    alternative=opt.alternative,
-                    rng=opt.seed,
-                    batch=_batch(len(rows), len(cols)),
-                )
-            stat[cols], p[cols] = res.statistic, res.pvalue
+                stat[cols] = _mean_diff(a, b, axis=0)
+                p[cols] = _permutation_p((a, b), _mean_diff, "independent", opt, len(rows))
         if opt.test == "rank":
             u_a = stat
     if opt.effect == "rank_biserial":
@@ -142,19 +194,19 @@ def between(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarra
     else:
         eff = _effects.hedges_g(m_a, m_b, v_a, v_b, n_a, n_b, opt.confidence)
     note = join_notes(
-        (n_a == 0, "no data in A"),
-        (n_b == 0, "no data in B"),
+        (n_a == 0, "no data in other"),
+        (n_b == 0, "no data in reference"),
         (few & (n_a > 0) & (n_b > 0), "fewer than 2 units in a condition"),
         (zero, "zero variance" if opt.test == "t" else "all values identical"),
     )
     return {
-        "n_A": n_a,
-        "n_B": n_b,
+        "n_other": n_a,
+        "n_reference": n_b,
         "n_unpaired": np.zeros(k, dtype=np.int64),
-        "mean_A": m_a,
-        "mean_B": m_b,
-        "sd_A": np.sqrt(v_a),
-        "sd_B": np.sqrt(v_b),
+        "mean_other": m_a,
+        "mean_reference": m_b,
+        "sd_other": np.sqrt(v_a),
+        "sd_reference": np.sqrt(v_b),
         "statistic": stat,
         "df": df,
         "p": p,
@@ -213,27 +265,20 @@ def within(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarray
     else:
         zero = all_zero
         for rows, cols in blocks(paired, np.flatnonzero(~(few | all_zero))):
+            a, b = xa[np.ix_(rows, cols)], xb[np.ix_(rows, cols)]
+            dd = d[np.ix_(rows, cols)]
             if opt.test == "rank":
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    res = stats.wilcoxon(
-                        xa[np.ix_(rows, cols)],
-                        xb[np.ix_(rows, cols)],
-                        axis=0,
-                        alternative=opt.alternative,
-                    )
+                flags = _has_ties(np.where(dd == 0, np.nan, np.abs(dd))) | (dd == 0).any(axis=0)
+                for part in _split_by(flags, cols):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        res = stats.wilcoxon(
+                            a[:, part.local], b[:, part.local], axis=0, alternative=opt.alternative
+                        )
+                    stat[part.cols], p[part.cols] = res.statistic, res.pvalue
             else:
-                res = stats.permutation_test(
-                    (d[np.ix_(rows, cols)],),
-                    _mean,
-                    vectorized=True,
-                    permutation_type="samples",
-                    n_resamples=opt.n_permutations,
-                    alternative=opt.alternative,
-                    rng=opt.seed,
-                    batch=_batch(len(rows), len(cols)),
-                )
-            stat[cols], p[cols] = res.statistic, res.pvalue
+                stat[cols] = _mean(dd, axis=0)
+                p[cols] = _permutation_p((dd,), _mean, "samples", opt, len(rows))
     sd_a, sd_b = np.sqrt(v_a), np.sqrt(v_b)
     if opt.effect == "rank_biserial":
         eff = _effects.rank_biserial_paired(np.where(few, np.nan, d), opt.confidence)
@@ -249,13 +294,13 @@ def within(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarray
         (zero, "zero variance" if opt.test == "t" else "all differences zero"),
     )
     return {
-        "n_A": n,
-        "n_B": n,
+        "n_other": n,
+        "n_reference": n,
         "n_unpaired": n_unpaired,
-        "mean_A": m_a,
-        "mean_B": m_b,
-        "sd_A": sd_a,
-        "sd_B": sd_b,
+        "mean_other": m_a,
+        "mean_reference": m_b,
+        "sd_other": sd_a,
+        "sd_reference": sd_b,
         "statistic": stat,
         "df": df,
         "p": p,

@@ -22,13 +22,18 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 __all__ = [
+    "MODEL_DEFAULTS",
     "MODEL_FIELDS",
     "PREDICTIONS",
     "SCORE_LISTS",
+    "STREAM_MODEL_DEFAULTS",
     "STREAM_REPLY_KEYS",
+    "TRANSCRIPTION_DEFAULTS",
     "Box",
     "Entry",
     "FileError",
@@ -213,3 +218,51 @@ STREAM_REPLY_KEYS: tuple[str, ...] = (
     "warning",
     "message",
 )
+
+# -- request options ------------------------------------------------------------------------
+# Read-only tables: copy one (``copy.deepcopy``) before changing it.
+
+#: every option of each batch model with its default (hume-v0.md sections 4.3 and 4.5),
+#: in the order a job echoes its effective ``request.models`` (``null``: a feature off).
+MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "burst": {},
+    "facemesh": {},
+    "face": {
+        "descriptions": None,
+        "facs": None,
+        "fps_pred": 3,
+        "identify_faces": False,
+        "min_face_size": 60,
+        "prob_threshold": 0.99,
+        "save_faces": False,
+    },
+    "language": {
+        "granularity": "word",
+        "identify_speakers": False,
+        "sentiment": None,
+        "toxicity": None,
+    },
+    "ner": {"identify_speakers": False},
+    "prosody": {"granularity": "utterance", "identify_speakers": False, "window": None},
+}
+
+#: the options of the streaming models that take any, with their defaults (burst,
+#: prosody and facemesh take none; the stream has no ner).
+STREAM_MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "face": {
+        "fps_pred": 3,
+        "prob_threshold": 0.99,
+        "identify_faces": False,
+        "min_face_size": 60,
+        "facs": None,
+        "descriptions": None,
+    },
+    "language": {"granularity": "word", "sentiment": None, "toxicity": None},
+}
+
+#: the batch ``transcription`` options with their defaults (``language`` None: detected).
+TRANSCRIPTION_DEFAULTS: dict[str, Any] = {
+    "language": None,
+    "identify_speakers": False,
+    "confidence_threshold": 0.5,
+}

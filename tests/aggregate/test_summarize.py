@@ -94,7 +94,7 @@ def problems(draw):
 def test_summarize_matches_brute_force(problem):
     rows, by = problem
     data = long_from_rows(rows)
-    out = hr.summarize(data, by=by, agg=STATS, threshold=0.5)
+    out = hr.summarize(data, by=by, agg=STATS, threshold=0.5, overlapping="allow")
     expected = reference(rows, list(by), 0.5)
     got = {}
     for r in out.to_dict("records"):

@@ -90,10 +90,12 @@ def test_face_frames_onto_utterances(raw, measurements):
         assert got[key][0] == pytest.approx(mean, rel=1e-12) and got[key][1] == n, key
 
     # per speaker and face: utterance means weighted by utterance duration
-    summary = hr.summarize(aligned, by=["track", "from_track"], agg=["mean", "count"])
+    summary = hr.summarize(
+        aligned, by=["track", "from_track"], agg=["mean", "count"], overlapping="allow"
+    )
     with pytest.raises(ValueError, match="mixes from_track"):
-        hr.summarize(aligned, by=["track"])
-    default = hr.summarize(aligned)
+        hr.summarize(aligned, by=["track"], overlapping="allow")
+    default = hr.summarize(aligned, overlapping="allow")
     assert list(default.columns[:6]) == [
         "source",
         "file",
@@ -142,7 +144,9 @@ def test_sentences_onto_utterances_and_speaker_means(raw, measurements):
             assert row["seconds"].item() == pytest.approx(sum(w for w, _ in parts), rel=1e-12)
 
     # prosody itself, per speaker: duration-weighted, not the mean of utterances
-    summary = hr.summarize(long[long["model"] == "prosody"], by=["track"], agg=["mean", "max"])
+    summary = hr.summarize(
+        long[long["model"] == "prosody"], by=["track"], agg=["mean", "max"], overlapping="allow"
+    )
     for speaker in ("spk_0", "spk_1"):
         spans = [u for u in raw["prosody"] if u["track"] == speaker]
         for name in NAMES:

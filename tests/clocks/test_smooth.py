@@ -66,7 +66,7 @@ def reference_smooth(rows, width, center):
 @given(problems(), st.sampled_from([0.5, 1.0, 2.5]), st.booleans())
 def test_smooth_matches_brute_force(rows, width, center):
     data = long_from_rows(rows)
-    out = hr.smooth(data, window=width, center=center)
+    out = hr.smooth(data, window=width, center=center, overlapping="allow")
     expected = reference_smooth(rows, width, center)
     assert len(out) == len(rows)
     for got, exp in zip(out["score"], expected):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from humeresearch.measure._cli import add_parser, run
+from humeresearch.measure.cli import add_parser, run
 
 from .conftest import KEY
 

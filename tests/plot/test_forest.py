@@ -45,7 +45,7 @@ def test_forest_sorted_with_cis_and_filled_significant_markers(compare_results):
             assert tuple(face) == pytest.approx((1, 1, 1, 1))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["p_adj < .05 (fdr_bh)", "not significant"]
-    assert ax.get_xlabel() == "Cohen's $d_z$ (control \u2212 treatment)"
+    assert ax.get_xlabel() == "Cohen's $d_z$ (treatment \u2212 control)"
     assert [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"][0].get_xdata()[0] == 0.0
 
 

@@ -220,11 +220,31 @@ def test_generated_documents(doc):
         )
         pivot[index.get_indexer(keys)] = sub["score"].to_numpy()
         np.testing.assert_array_equal(wide[column].to_numpy(), pivot)
-    # errors: one row per source error and per file error
-    n_errors = sum(("error" in e) + len((e.get("results") or {}).get("errors", [])) for e in doc)
-    assert len(m.errors()) == n_errors
+    # errors: one row per source error and per file error, and one per place spans are lost
+    assert len(m.errors()) == expected_errors(doc)
     # decoded objects read the same way as bytes
     pd.testing.assert_frame_equal(hr.read(doc).long(), long)
+
+
+def expected_errors(doc) -> int:
+    """Rows of errors(): reported errors, plus one per entry, file, model or group
+    that holds no spans and says nothing about it."""
+    n = 0
+    for e in doc:
+        results = e.get("results")
+        n += "error" in e
+        if results is None:
+            n += "error" not in e
+            continue
+        n += len(results["errors"])
+        n += not results["predictions"] and not results["errors"]
+        for fp in results["predictions"]:
+            n += not fp["models"]
+            for block in fp["models"].values():
+                groups = block["grouped_predictions"]
+                n += not groups and block.get("warning") is None
+                n += sum(not g["predictions"] for g in groups)
+    return n
 
 
 def _first_score_path(doc):
@@ -318,6 +338,7 @@ def test_source_error_and_file_errors():
     assert errors[["source", "file", "level", "message"]].astype(object).values.tolist() == [
         ["https://x/broken.mp4", "", "source", "could not download"],
         ["a.zip", "a/b.mp4", "file", "unreadable media"],
+        ["text:0", "", "source", "[2].results: no predictions and no errors"],
     ]
     assert len(m) == 0
 

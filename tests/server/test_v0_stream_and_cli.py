@@ -85,11 +85,11 @@ def test_duplicate_slashes_are_collapsed(srv):
 _SERVE = textwrap.dedent(
     """
     import argparse, sys
-    from humeresearch.server._cli import add_serve_parser, run_serve
+    from humeresearch.server.cli import add_parser, run
     parser = argparse.ArgumentParser(prog="humeresearch")
-    add_serve_parser(parser.add_subparsers(dest="command"))
+    add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(sys.argv[1:])
-    raise SystemExit(run_serve(args))
+    raise SystemExit(run(args))
     """
 )
 

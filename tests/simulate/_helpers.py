@@ -8,6 +8,15 @@ import struct
 import numpy as np
 
 RATE = 16_000
+#: every v0 model with every optional feature on
+EVERY_MODEL = {
+    "face": {"facs": {}, "descriptions": {}},
+    "burst": {},
+    "prosody": {"identify_speakers": True},
+    "language": {"sentiment": {}, "toxicity": {}},
+    "ner": {},
+    "facemesh": {},
+}
 
 
 def signal(

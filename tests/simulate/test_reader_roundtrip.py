@@ -20,7 +20,7 @@ from humeresearch.simulate import (
     v1_video,
 )
 
-from ._helpers import image, items, pcm16, signal, wav
+from ._helpers import EVERY_MODEL, image, items, pcm16, signal, wav
 
 SCORE_KEYS = ("emotions", "facs", "descriptions", "sentiment", "toxicity")
 
@@ -54,15 +54,7 @@ def mixed():
         Source("text", "text-0", text="We met Maria in Paris. Then we left!"),
         Source("file", "junk.bin", data=b"\x00\x01\x02\x03" * 4),
     ]
-    models = {
-        "face": {"facs": {}, "descriptions": {}},
-        "burst": {},
-        "prosody": {"identify_speakers": True},
-        "language": {"sentiment": {}, "toxicity": {}},
-        "ner": {},
-        "facemesh": {},
-    }
-    return v0_predictions(sources, models=models)
+    return v0_predictions(sources, models=EVERY_MODEL)
 
 
 def test_read_v0_predictions(mixed):

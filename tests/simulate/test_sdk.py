@@ -8,7 +8,7 @@ import pytest
 
 from humeresearch.simulate import Source, study, v0_predictions, v0_stream_reply
 
-from ._helpers import image, signal, wav
+from ._helpers import EVERY_MODEL, image, signal, wav
 
 pytestmark = pytest.mark.sdk
 pytest.importorskip("hume.expression_measurement")
@@ -25,15 +25,10 @@ def test_batch_predictions_parse():
         Source("text", "text-0", text="We met Maria in Paris."),
         Source("file", "junk.bin", data=b"\x00\x01\x02\x03"),
     ]
-    models = {
-        "face": {"facs": {}, "descriptions": {}},
-        "burst": {},
-        "prosody": {"identify_speakers": True},
-        "language": {"sentiment": {}, "toxicity": {}},
-        "ner": {},
-        "facemesh": {},
-    }
-    out = v0_predictions(sources, models=models) + study(participants=2, duration=6.0).predictions
+    out = (
+        v0_predictions(sources, models=EVERY_MODEL)
+        + study(participants=2, duration=6.0).predictions
+    )
     parsed = pydantic.TypeAdapter(list[UnionPredictResult]).validate_python(out)
     face = parsed[1].results.predictions[0].models.face.grouped_predictions[0].predictions[0]
     assert face.time == 0.0 and len(face.facs) == 36

@@ -98,30 +98,16 @@ def test_truth(planted):
 
 
 def test_deterministic():
-    a = study(
-        participants=3,
-        conditions=("a", "b", "c"),
-        recordings=2,
-        duration=5.0,
-        models=("face", "prosody"),
-        seed=4,
-    )
-    b = study(
-        participants=3,
-        conditions=("a", "b", "c"),
-        recordings=2,
-        duration=5.0,
-        models=("face", "prosody"),
-        seed=4,
-    )
-    c = study(
-        participants=3,
-        conditions=("a", "b", "c"),
-        recordings=2,
-        duration=5.0,
-        models=("face", "prosody"),
-        seed=5,
-    )
+    design = {
+        "participants": 3,
+        "conditions": ("a", "b", "c"),
+        "recordings": 2,
+        "duration": 5.0,
+        "models": ("face", "prosody"),
+    }
+    a = study(**design, seed=4)
+    b = study(**design, seed=4)
+    c = study(**design, seed=5)
     assert a.predictions == b.predictions and a.design.equals(b.design)
     assert a.predictions != c.predictions
     assert len(a.design) == 18 and sorted(a.design["recording"].unique()) == [1, 2]

@@ -197,7 +197,7 @@ def test_models_none_runs_everything_and_echo():
         ({"prosody": {"granularity": "passage"}}, "models.prosody.granularity"),
         ({"face": {"prob_threshold": 2}}, "models.face.prob_threshold"),
         ({"language": {"sentiment": True}}, "models.language.sentiment"),
-        ([], "models must be an object"),
+        ([], "models: must be an object"),
     ],
 )
 def test_bad_config(models, match):

@@ -62,7 +62,7 @@ def _max_mass(t: np.ndarray, thr: float) -> float:
 def test_within_exact_matches_brute_force() -> None:
     df = make_epochs(8, "within", seed=1)  # 2^8 = 256 sign patterns <= 300: exact
     res = hr.cluster_test(df, within="cond", subject="participant", by="name", n_permutations=300)
-    xa, xb = _unit_matrix(df, "a"), _unit_matrix(df, "b")
+    xa, xb = _unit_matrix(df, "b"), _unit_matrix(df, "a")  # t of other (b) - reference (a)
     d = (xa - xb.loc[xa.index]).to_numpy()
     thr = stats.t.ppf(0.975, len(d) - 1)
     t_obs = stats.ttest_rel(xa.to_numpy(), xb.loc[xa.index].to_numpy(), axis=0).statistic
@@ -80,13 +80,13 @@ def test_within_exact_matches_brute_force() -> None:
         np.testing.assert_allclose(row["p"], expected_p, rtol=1e-12)
         np.testing.assert_allclose(row["threshold"], thr, rtol=1e-12)
     best = res.loc[res["mass"].abs().idxmax()]
-    assert best["sign"] == -1 and best["t_start"] <= 0.3 <= best["t_end"] and best["p"] < 0.05
+    assert best["sign"] == 1 and best["t_start"] <= 0.3 <= best["t_end"] and best["p"] < 0.05
 
 
 def test_between_exact_matches_brute_force() -> None:
     df = make_epochs(10, "between", bump=2.0, seed=2)  # C(10, 5) = 252 splits: exact
     res = hr.cluster_test(df, between="cond", subject="participant", by=(), n_permutations=300)
-    xa, xb = _unit_matrix(df, "a").to_numpy(), _unit_matrix(df, "b").to_numpy()
+    xa, xb = _unit_matrix(df, "b").to_numpy(), _unit_matrix(df, "a").to_numpy()
     x = np.vstack([xa, xb])
     thr = stats.t.ppf(0.975, len(x) - 2)
     observed = _clusters(stats.ttest_ind(xa, xb, axis=0).statistic, thr)
@@ -108,7 +108,7 @@ def test_random_relabelling_follows_documented_scheme() -> None:
     res = hr.cluster_test(
         df, within="cond", subject="participant", by=(), n_permutations=200, seed=5
     )
-    xa, xb = _unit_matrix(df, "a"), _unit_matrix(df, "b")
+    xa, xb = _unit_matrix(df, "b"), _unit_matrix(df, "a")  # t of other (b) - reference (a)
     d = (xa - xb.loc[xa.index]).to_numpy()
     thr = stats.t.ppf(0.975, len(d) - 1)
     signs = np.random.default_rng(5).choice([-1.0, 1.0], size=(200, len(d)))
@@ -131,7 +131,7 @@ def test_missing_bins_use_present_subjects() -> None:
     res = hr.cluster_test(
         df, within="cond", subject="participant", by=(), threshold=1.5, n_permutations=100
     )
-    xa, xb = _unit_matrix(df, "a"), _unit_matrix(df, "b")
+    xa, xb = _unit_matrix(df, "b"), _unit_matrix(df, "a")  # t of other (b) - reference (a)
     t_obs = stats.ttest_rel(
         xa.to_numpy(), xb.loc[xa.index].to_numpy(), axis=0, nan_policy="omit"
     ).statistic
@@ -151,8 +151,8 @@ def test_per_group_output_and_correction() -> None:
         correction="bonferroni",
     )
     assert list(res.columns) == [
-        "name", "A", "B", "cluster", "t_start", "t_end", "n_bins", "mass", "sign", "p", "p_adj",
-        "correction", "threshold", "n_permutations",
+        "name", "reference", "other", "cluster", "t_start", "t_end", "n_bins", "mass", "sign",
+        "p", "p_adj", "correction", "threshold", "n_permutations", "note",
     ]  # fmt: skip
     np.testing.assert_allclose(res["p_adj"], np.minimum(1, res["p"] * len(res)))
     joy = hr.cluster_test(
@@ -218,5 +218,5 @@ def test_bin_width_on_epochs_output() -> None:
     np.testing.assert_allclose(res["mass"], ref["mass"], rtol=1e-12)
     np.testing.assert_allclose(res["t_end"], ref["t_end"] + 0.1, rtol=1e-12)
     best = res.loc[res["p"].idxmin()]
-    assert best["p"] < 0.05 and best["sign"] == -1
+    assert best["p"] < 0.05 and best["sign"] == 1
     assert 0.1 <= best["t_start"] <= 0.3 and 0.4 <= best["t_end"] <= 0.6

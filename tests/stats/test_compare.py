@@ -22,12 +22,12 @@ RTOL = 1e-8
 Z95 = stats.norm.ppf(0.975)
 
 
-def _pair(df: pd.DataFrame, name: str, a: str = "control", b: str = "treatment"):
+def _pair(df: pd.DataFrame, name: str, a: str = "treatment", b: str = "control"):
     va, vb = subject_values(df, name, a), subject_values(df, name, b)
     return np.array(list(va.values())), np.array(list(vb.values())), va, vb
 
 
-def _paired(df: pd.DataFrame, name: str, a: str = "control", b: str = "treatment"):
+def _paired(df: pd.DataFrame, name: str, a: str = "treatment", b: str = "control"):
     va, vb = subject_values(df, name, a), subject_values(df, name, b)
     common = sorted(set(va) & set(vb))
     return np.array([va[s] for s in common]), np.array([vb[s] for s in common])
@@ -63,13 +63,15 @@ def test_welch_and_hedges(frames_between: pd.DataFrame) -> None:
         xa, xb, _, _ = _pair(frames_between, name)
         row = _row(res, name)
         ref = stats.ttest_ind(xa, xb, equal_var=False)
-        assert (row["A"], row["B"]) == ("control", "treatment")
-        assert (row["n_A"], row["n_B"]) == (len(xa), len(xb))
+        assert (row["reference"], row["other"]) == ("control", "treatment")
+        assert (row["n_other"], row["n_reference"]) == (len(xa), len(xb))
         np.testing.assert_allclose(
-            row[["mean_A", "mean_B"]].astype(float), [xa.mean(), xb.mean()], rtol=RTOL
+            row[["mean_other", "mean_reference"]].astype(float), [xa.mean(), xb.mean()], rtol=RTOL
         )
         np.testing.assert_allclose(
-            row[["sd_A", "sd_B"]].astype(float), [xa.std(ddof=1), xb.std(ddof=1)], rtol=RTOL
+            row[["sd_other", "sd_reference"]].astype(float),
+            [xa.std(ddof=1), xb.std(ddof=1)],
+            rtol=RTOL,
         )
         np.testing.assert_allclose(
             [row["statistic"], row["p"], row["df"]], [ref.statistic, ref.pvalue, ref.df], rtol=RTOL
@@ -83,7 +85,7 @@ def test_welch_and_hedges(frames_between: pd.DataFrame) -> None:
     )
     assert (res["correction"] == "fdr_bh").all()
     joy = _row(res, "Joy")
-    assert joy["p_adj"] < 0.05 and joy["effect"] < 0  # treatment (B) was shifted up
+    assert joy["p_adj"] < 0.05 and joy["effect"] > 0  # treatment (other) was shifted up
 
 
 def test_mann_whitney_and_rank_biserial(frames_between: pd.DataFrame) -> None:
@@ -117,16 +119,17 @@ def test_permutation_between_matches_scipy(frames_between: pd.DataFrame) -> None
     )
     for name in NAMES:
         xa, xb, _, _ = _pair(frames_between, name)
-        ref = stats.permutation_test(
+        ref = stats.permutation_test(  # two-sided: |T*| >= |T| (the cluster_test definition)
             (xa, xb),
-            lambda x, y, axis: x.mean(axis) - y.mean(axis),
+            lambda x, y, axis: np.abs(x.mean(axis) - y.mean(axis)),
             n_resamples=999,
             rng=7,
             vectorized=True,
+            alternative="greater",
         )
         row = _row(res, name)
         np.testing.assert_allclose(
-            [row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL
+            [row["statistic"], row["p"]], [xa.mean() - xb.mean(), ref.pvalue], rtol=RTOL
         )
     again = hr.compare(
         frames_between,
@@ -148,7 +151,9 @@ def test_paired_t_dz_dav(frames_within: pd.DataFrame) -> None:
         row, row_av = _row(res, name), _row(res_av, name)
         n = len(xa)
         assert (
-            row["test"] == "paired_t" and row["n_A"] == row["n_B"] == n and row["n_unpaired"] == 0
+            row["test"] == "paired_t"
+            and row["n_other"] == row["n_reference"] == n
+            and row["n_unpaired"] == 0
         )
         np.testing.assert_allclose(
             [row["statistic"], row["p"], row["df"]], [ref.statistic, ref.pvalue, n - 1], rtol=RTOL
@@ -207,16 +212,17 @@ def test_sign_flip_matches_scipy(frames_within: pd.DataFrame) -> None:
         xa, xb = _paired(frames_within, name)
         ref = stats.permutation_test(
             (xa - xb,),
-            lambda d, axis: d.mean(axis),
+            lambda d, axis: np.abs(d.mean(axis)),
             permutation_type="samples",
             n_resamples=999,
             rng=3,
             vectorized=True,
+            alternative="greater",
         )
         row = _row(res, name)
         assert row["test"] == "sign_flip_permutation"
         np.testing.assert_allclose(
-            [row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL
+            [row["statistic"], row["p"]], [(xa - xb).mean(), ref.pvalue], rtol=RTOL
         )
 
 
@@ -240,8 +246,8 @@ def test_alternative(frames_between: pd.DataFrame, alternative: str) -> None:
 
 def test_median_agg(frames_between: pd.DataFrame) -> None:
     res = hr.compare(frames_between, between="condition", subject="participant", agg="median")
-    va = subject_values(frames_between, "Calmness", "control", "median")
-    vb = subject_values(frames_between, "Calmness", "treatment", "median")
+    va = subject_values(frames_between, "Calmness", "treatment", "median")
+    vb = subject_values(frames_between, "Calmness", "control", "median")
     ref = stats.ttest_ind(list(va.values()), list(vb.values()), equal_var=False)
     np.testing.assert_allclose(_row(res, "Calmness")["statistic"], ref.statistic, rtol=RTOL)
 
@@ -251,10 +257,10 @@ def test_rows_as_units_and_pseudo_replication_warning(frames_between: pd.DataFra
         res = hr.compare(frames_between, between="condition")
     for name in NAMES[:2]:
         sel = frames_between[frames_between["name"] == name]
-        xa = sel.loc[sel["condition"] == "control", "score"].to_numpy()
-        xb = sel.loc[sel["condition"] == "treatment", "score"].to_numpy()
+        xa = sel.loc[sel["condition"] == "treatment", "score"].to_numpy()
+        xb = sel.loc[sel["condition"] == "control", "score"].to_numpy()
         row = _row(res, name)
-        assert row["n_A"] == len(xa)
+        assert row["n_other"] == len(xa)
         np.testing.assert_allclose(
             row["statistic"], stats.ttest_ind(xa, xb, equal_var=False).statistic, rtol=RTOL
         )
@@ -269,13 +275,13 @@ def test_three_levels_all_pairs() -> None:
     )
     res = hr.compare(df, between="condition", subject="participant", correction="holm")
     assert len(res) == 2 * 3
-    assert res[["name", "A", "B"]].astype(str).values.tolist() == [
+    assert res[["name", "reference", "other"]].astype(str).values.tolist() == [
         ["Joy", "a", "b"], ["Joy", "a", "c"], ["Joy", "b", "c"],
         ["Anger", "a", "b"], ["Anger", "a", "c"], ["Anger", "b", "c"],
     ]  # fmt: skip
     for _, row in res.iterrows():
-        xa = list(subject_values(df, row["name"], row["A"]).values())
-        xb = list(subject_values(df, row["name"], row["B"]).values())
+        xa = list(subject_values(df, row["name"], row["other"]).values())
+        xb = list(subject_values(df, row["name"], row["reference"]).values())
         np.testing.assert_allclose(
             row["p"], stats.ttest_ind(xa, xb, equal_var=False).pvalue, rtol=RTOL
         )
@@ -323,11 +329,12 @@ def test_sparse_patterns_and_chunks(
                 "rank": stats.wilcoxon(xa, xb),
                 "permutation": stats.permutation_test(
                     (xa - xb,),
-                    lambda d, axis: d.mean(axis),
+                    lambda d, axis: np.abs(d.mean(axis)),
                     permutation_type="samples",
                     n_resamples=500,
                     rng=0,
                     vectorized=True,
+                    alternative="greater",
                 ),
             }[test]
             np.testing.assert_allclose(_row(res, name)["p"], ref.pvalue, rtol=RTOL)
@@ -339,7 +346,7 @@ def test_unbalanced_pairs_reported(frames_within: pd.DataFrame) -> None:
     ]
     with pytest.warns(StatsWarning, match="n_unpaired"):
         res = hr.compare(df, within="condition", subject="participant")
-    assert (res["n_unpaired"] == 1).all() and (res["n_A"] == 9).all()
+    assert (res["n_unpaired"] == 1).all() and (res["n_other"] == 9).all()
     xa, xb = _paired(df, "Joy")
     np.testing.assert_allclose(
         _row(res, "Joy")["statistic"], stats.ttest_rel(xa, xb).statistic, rtol=RTOL
@@ -360,7 +367,7 @@ def test_degenerate_rows() -> None:
     notes = dict(zip(res["name"].astype(str), res["note"]))
     assert notes == {
         "Joy": "",
-        "Anger": "no data in A; no data in B",
+        "Anger": "no data in other; no data in reference",
         "Calmness": "zero variance",
         "Sadness": "fewer than 2 units in a condition",
     }
@@ -408,15 +415,15 @@ def test_by_default_skips_missing_and_empty_is_one_group() -> None:
         ["name", "participant", "condition", "score"]
     ]
     res = hr.compare(df, between="condition", subject="participant")
-    assert list(res.columns[:3]) == ["name", "A", "B"]
+    assert list(res.columns[:3]) == ["name", "reference", "other"]
     assert res.equals(hr.compare(df, between="condition", subject="participant", by="name"))
     whole = hr.compare(df, between="condition", subject="participant", by=())
-    assert len(whole) == 1 and whole.columns[0] == "A"
+    assert len(whole) == 1 and whole.columns[0] == "reference"
     va = subject_values(df, "Joy", "control")
     vb = subject_values(df, "Anger", "control")
-    assert whole.iloc[0]["n_A"] == len(set(va) | set(vb))
-    xa = df[df["condition"] == "control"].groupby("participant")["score"].mean()
-    xb = df[df["condition"] == "treatment"].groupby("participant")["score"].mean()
+    assert whole.iloc[0]["n_other"] == len(set(va) | set(vb))
+    xa = df[df["condition"] == "treatment"].groupby("participant")["score"].mean()
+    xb = df[df["condition"] == "control"].groupby("participant")["score"].mean()
     ref = stats.ttest_ind(xa, xb, equal_var=False)
     np.testing.assert_allclose([whole.iloc[0]["statistic"]], [ref.statistic], rtol=RTOL)
 
@@ -429,12 +436,12 @@ def test_measurements_input() -> None:
     long = m.long()
     joy = long[long["name"] == "Joy"]
     ref = stats.ttest_ind(
-        joy.loc[joy["source"] == "a.mp4", "score"],
         joy.loc[joy["source"] == "b.mp4", "score"],
+        joy.loc[joy["source"] == "a.mp4", "score"],
         equal_var=False,
     )
     row = _row(res, "Joy")
-    assert (row["A"], row["B"], row["n_A"]) == ("a.mp4", "b.mp4", 36)
+    assert (row["reference"], row["other"], row["n_other"]) == ("a.mp4", "b.mp4", 36)
     np.testing.assert_allclose([row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL)
 
 
@@ -455,7 +462,7 @@ def test_compare_summarize_output(frames_within: pd.DataFrame) -> None:
     direct = hr.compare(frames_within, within="condition", subject="participant")
     pd.testing.assert_frame_equal(res, direct)  # one source per participant and condition
     both = _summarize_shaped(frames_within, ("mean", "max"))
-    with pytest.raises(ValueError, match=r"'stat' column of data holds several statistics"):
+    with pytest.raises(ValueError, match=r"column 'stat' has several values.*add 'stat' to by="):
         hr.compare(both, within="condition", subject="participant")
     by = [*hr.define.EXPRESSION_KEYS, "stat"]
     res = hr.compare(both, within="condition", subject="participant", by=by, correct_within="stat")
@@ -463,8 +470,8 @@ def test_compare_summarize_output(frames_within: pd.DataFrame) -> None:
     means = res[res["stat"] == "mean"].drop(columns="stat").reset_index(drop=True)
     pd.testing.assert_frame_equal(means, direct)
     maxima = both[(both["stat"] == "max") & (both["name"] == "Joy")]
-    xa = maxima[maxima["condition"] == "control"].sort_values("participant")["score"]
-    xb = maxima[maxima["condition"] == "treatment"].sort_values("participant")["score"]
+    xa = maxima[maxima["condition"] == "treatment"].sort_values("participant")["score"]
+    xb = maxima[maxima["condition"] == "control"].sort_values("participant")["score"]
     row = res[(res["stat"] == "max") & (res["name"] == "Joy")].iloc[0]
     ref = stats.ttest_rel(xa.to_numpy(), xb.to_numpy())
     np.testing.assert_allclose([row["statistic"], row["p"]], [ref.statistic, ref.pvalue], rtol=RTOL)

@@ -64,7 +64,7 @@ def test_planted_found_and_nulls_near_alpha(test: str) -> None:
     power, raw_rate, fdp, fwe = [], [], [], []
     for rep in range(N_REPLICATES):
         res = hr.compare(simulate(rep), between="condition", subject="participant", test=test)
-        assert (res["n_A"] == 20).all() and (res["n_B"] == 20).all()
+        assert (res["n_reference"] == 20).all() and (res["n_other"] == 20).all()
         is_null = res["name"].isin(NULLS).to_numpy()
         power.append(np.mean(res.loc[~is_null, "p_adj"] < ALPHA))
         raw_rate.append(np.mean(res.loc[is_null, "p"] < ALPHA))
@@ -81,7 +81,7 @@ def test_planted_found_and_nulls_near_alpha(test: str) -> None:
 def test_contract_shaped_study(study: pd.DataFrame) -> None:
     res = hr.compare(study, between="condition", subject="participant")
     assert (res.loc[res["name"].isin(PLANTED), "p_adj"] < ALPHA).all()
-    assert (res.loc[res["name"].isin(PLANTED), "effect"] < 0).all()  # B (treatment) is higher
+    assert (res.loc[res["name"].isin(PLANTED), "effect"] > 0).all()  # treatment (other) is higher
 
 
 def test_frames_without_subject_inflate_false_positives(study: pd.DataFrame) -> None:
@@ -105,3 +105,45 @@ def test_cluster_test_family_wise_error_over_time() -> None:
     )
     best = found.loc[found["p"].idxmin()]
     assert best["p"] < ALPHA and best["t_start"] <= 0.3 <= best["t_end"]
+
+
+def test_mixed_planted_found_and_nulls_near_alpha() -> None:
+    """One row per recording (the documented use): the Wald tests hold alpha on nulls."""
+    nulls = NULLS[:60]
+    df = testing.study(
+        subjects=16, names=PLANTED[:3] + nulls, frames=3, trials=2, design="within",
+        effects=dict.fromkeys(PLANTED[:3], 0.3), seed=31,
+    )  # fmt: skip
+    per = df.groupby(["name", "participant", "condition", "trial"], observed=True)["score"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = hr.mixed(per.mean().reset_index(), formula="score ~ condition", subject="participant")
+    effects = res[res["term"] != "Intercept"]
+    planted = effects["name"].isin(PLANTED)
+    assert (effects.loc[planted, "p_adj"] < ALPHA).all()
+    assert (effects.loc[planted, "estimate"] > 0).all()  # treatment - control
+    assert np.mean(effects.loc[~planted, "p"] < ALPHA) <= 0.12  # about alpha (3 of 60)
+    assert (effects.loc[~planted, "p_adj"] >= ALPHA).all()
+
+
+def test_agreement_rmcorr_nulls_near_alpha_and_planted_found() -> None:
+    rng = np.random.default_rng(32)
+    n_names, n_subjects, n_spans = 200, 10, 8
+    subj = np.repeat(np.arange(n_subjects), n_spans)
+    rows_a, rows_b = [], []
+    for k in range(n_names):
+        offset = rng.normal(0, 1, n_subjects)[subj]  # subjects differ in both tables
+        x = offset + rng.normal(0, 1, len(subj))
+        y = offset + (1.2 * (x - offset) if k < 5 else 0) + rng.normal(0, 1, len(subj))
+        key = {"name": f"n{k:03d}", "participant": subj, "span": np.arange(len(subj))}
+        rows_a.append(pd.DataFrame({**key, "score": x}))
+        rows_b.append(pd.DataFrame({**key, "score": y}))
+    a, b = pd.concat(rows_a), pd.concat(rows_b)
+    res = hr.agreement(a, b, on="span", method="rmcorr", subject="participant")
+    planted = res["name"] < "n005"
+    assert (res.loc[planted, "p_adj"] < ALPHA).all()
+    assert 0.02 <= np.mean(res.loc[~planted, "p"] < ALPHA) <= 0.08
+    with pytest.warns(hr.errors.PseudoReplicationWarning, match="rmcorr"):
+        pooled = hr.agreement(a, b, on="span", method="pearson", subject="participant")
+    # the reason for the warning: shared subject offsets make pooled r "significant"
+    assert np.mean(pooled.loc[~planted, "p"] < ALPHA) > 0.5

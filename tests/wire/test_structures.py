@@ -71,3 +71,19 @@ def test_v1_video_measurement_by_hand():
     assert (m.frame_id, m.faces[0].face_id, m.faces[0].bbox) == (3, 0, [1.0, 2.0, 5.0, 8.0])
     assert m.faces[0].expressions is None
     assert "measurement.result" in v1.SERVER_MESSAGES and "session.close" in v1.CLIENT_MESSAGES
+
+
+def test_request_defaults():
+    # hume-v0.md section 4.5: the echo of a request that omitted "models"
+    assert list(v0.MODEL_DEFAULTS) == ["burst", "facemesh", "face", "language", "ner", "prosody"]
+    assert set(v0.MODEL_DEFAULTS) == set(define.V0_MODELS)
+    assert v0.MODEL_DEFAULTS["face"]["fps_pred"] == 3
+    assert v0.MODEL_DEFAULTS["face"]["prob_threshold"] == 0.99
+    assert v0.MODEL_DEFAULTS["prosody"]["granularity"] == "utterance"
+    assert v0.MODEL_DEFAULTS["language"]["granularity"] == "word"
+    assert set(v0.STREAM_MODEL_DEFAULTS) <= set(define.V0_STREAM_MODELS)
+    stream_face = v0.STREAM_MODEL_DEFAULTS["face"]
+    assert stream_face == {k: v for k, v in v0.MODEL_DEFAULTS["face"].items() if k != "save_faces"}
+    assert v0.TRANSCRIPTION_DEFAULTS["confidence_threshold"] == 0.5
+    echo = simulate.v0_default_models(None)
+    assert echo == v0.MODEL_DEFAULTS and echo["face"] is not v0.MODEL_DEFAULTS["face"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 
-def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``demo`` command to the ``humeresearch`` command line."""
     p = subparsers.add_parser(
         "demo",
@@ -38,7 +38,7 @@ def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the demo from parsed arguments; return the exit status."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # never open a window from the command line
     import matplotlib

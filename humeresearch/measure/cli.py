@@ -47,6 +47,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
     """Run the subcommand; print the plan or the summary; return the exit status."""
+    import importlib
+
+    for module in ("av", "websockets"):  # the ``measure`` extra
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            print(
+                f"humeresearch measure: error: needs the optional dependency {module!r} of the "
+                "'measure' extra; install it with: pip install \"humeresearch[measure]\"",
+                file=sys.stderr,
+            )
+            return 2
     from humeresearch.measure._run import measure
 
     out = out or sys.stdout
