@@ -7,28 +7,15 @@ Values are random; only the shape matters here.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import orjson
 
-VOCAB = (
-    json.loads(
-        (
-            Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json"
-        ).read_text()
-    )
-    if (
-        Path(__file__).resolve().parents[1] / "humeresearch" / "data" / "vocabularies.json"
-    ).exists()
-    else None
-)
+from humeresearch import vocabularies
 
 
 def _names(key: str, n: int, prefix: str) -> list[str]:
-    if VOCAB is not None and key in VOCAB:
-        return list(VOCAB[key]["names"])
+    if key in vocabularies.keys():
+        return list(vocabularies.names(key))
     return [f"{prefix}{i}" for i in range(n)]
 
 

@@ -12,11 +12,8 @@ Times are best of several repetitions in one process.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 import orjson
@@ -28,78 +25,12 @@ from _timing import best
 import humeresearch as hr
 
 
-def _own_zip(predictions: list[dict]) -> bytes:
-    """A small artifacts-zip writer (used when the simulator has none)."""
-    out = io.BytesIO()
-    fixed = {
-        "face": ["Frame", "Time", "Probability", "FaceX0", "FaceY0", "FaceWidth", "FaceHeight"],
-        "prosody": ["Text", "BeginTime", "EndTime", "Confidence", "SpeakerConfidence"],
-        "language": [
-            "Text",
-            "BeginPosition",
-            "EndPosition",
-            "BeginTime",
-            "EndTime",
-            "Confidence",
-            "SpeakerConfidence",
-        ],
-        "burst": ["BeginTime", "EndTime"],
-    }
-    lists = ("emotions", "facs", "descriptions", "sentiment", "toxicity")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        for i, entry in enumerate(predictions):
-            base = entry["source"]["url"].rsplit("/", 1)[-1]
-            for fp in entry["results"]["predictions"]:
-                for model, block in fp["models"].items():
-                    rows = [
-                        (g["id"], p) for g in block["grouped_predictions"] for p in g["predictions"]
-                    ]
-                    first = rows[0][1]
-                    names = [s["name"] for k in lists for s in (first.get(k) or [])]
-                    buf = io.StringIO()
-                    w = csv.writer(buf, lineterminator="\r\n")
-                    w.writerow(["Id", *fixed[model], *names])
-                    for gid, p in rows:
-                        t = p.get("time")
-                        box, pos = p.get("box") or {}, p.get("position") or {}
-                        vals = {
-                            "Frame": p.get("frame"),
-                            "Time": t,
-                            "Probability": p.get("prob"),
-                            "FaceX0": box.get("x"),
-                            "FaceY0": box.get("y"),
-                            "FaceWidth": box.get("w"),
-                            "FaceHeight": box.get("h"),
-                            "Text": p.get("text"),
-                            "Confidence": p.get("confidence"),
-                            "SpeakerConfidence": p.get("speaker_confidence"),
-                            "BeginPosition": pos.get("begin"),
-                            "EndPosition": pos.get("end"),
-                            "BeginTime": t.get("begin") if isinstance(t, dict) else None,
-                            "EndTime": t.get("end") if isinstance(t, dict) else None,
-                        }
-                        scores = [s["score"] for k in lists for s in (p.get(k) or [])]
-                        cells = [vals[c] for c in fixed[model]] + scores
-                        w.writerow(
-                            [
-                                gid,
-                                *(
-                                    "" if v is None else repr(v) if isinstance(v, float) else v
-                                    for v in cells
-                                ),
-                            ]
-                        )
-                    z.writestr(f"url-{i}-{base}/csv/{fp['file']}/{model}.csv", buf.getvalue())
-    return out.getvalue()
-
-
 def artifacts_zip(predictions: list[dict]) -> tuple[bytes, str]:
-    try:
-        from humeresearch.simulate import v0_artifacts_zip  # type: ignore[attr-defined]
+    """The artifacts zip of ``predictions``, written by the simulator (one CSV layout:
+    :mod:`humeresearch.wire.artifacts`)."""
+    from humeresearch.simulate import v0_artifacts_zip
 
-        return v0_artifacts_zip(predictions), "simulate.v0_artifacts_zip"
-    except ImportError:
-        return _own_zip(predictions), "bench_ingest._own_zip"
+    return v0_artifacts_zip(predictions), "simulate.v0_artifacts_zip"
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     "ApiError": "humeresearch.errors:ApiError",
     "TransportError": "humeresearch.errors:TransportError",
     "MediaError": "humeresearch.errors:MediaError",
+    "OutOfRangeWarning": "humeresearch.errors:OutOfRangeWarning",
     # core contract and reading
     "Measurements": "humeresearch._measurements:Measurements",
     "TableLike": "humeresearch._tables:TableLike",
@@ -116,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         FormatError,
         HumeClientError,
         MediaError,
+        OutOfRangeWarning,
         PseudoReplicationWarning,
         SimulationError,
         SimulationWarning,

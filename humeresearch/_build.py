@@ -27,8 +27,15 @@ from humeresearch._contract import (
     SPAN_DTYPES,
     STRING,
 )
-from humeresearch.errors import ContractError, FormatError
-from humeresearch._values import RANGED, Outside, check_frames, check_scores, check_times
+from humeresearch._values import (
+    RANGED,
+    Outside,
+    check_frames,
+    check_ints,
+    check_scores,
+    check_times,
+)
+from humeresearch.errors import ContractError, OutOfRangeWarning
 
 
 @dataclass(frozen=True)
@@ -141,21 +148,14 @@ class Builder:
             cols["text"] = text
         if columns:
             cols.update(columns)
+        for column in _INT_COLUMNS - {"frame"}:
+            if column in cols and not np.isscalar(cols[column]) and cols[column] is not None:
+                check_ints(cols[column], column=column, input=label, place=where)
         for column in RANGED:
             if column != "score" and column in cols and not np.isscalar(cols[column]):
                 self._count(column, cols[column], label, where, lambda k: "")
         for s in scores:
-            span = np.arange(n) if isinstance(s, Dense) else np.asarray(s.span)
-            check_scores(s, span, input=label, place=where)
-            values = np.asarray(s.values, dtype=np.float64)
-            names = s.names
-
-            def detail(i: int, values: np.ndarray = values, names: Sequence[str] = names) -> str:
-                name = names[i % len(names)] if values.ndim == 2 else names[i]
-                return f", {s.family} {name!r}"
-
-            rows = span if values.ndim == 1 else np.repeat(span, values.shape[1])
-            self._count("score", values.reshape(-1), label, lambda i: where(int(rows[i])), detail)
+            self._check_scores(s, n, label, where)
         ids = None
         if span_id is not None:
             ids = np.asarray(span_id, dtype=np.int64)
@@ -164,6 +164,21 @@ class Builder:
                     f"span ids of ({source}, {file}, {model}, {track}) must be {n} distinct integers"
                 )
         self._blocks.append(_Block(api, source, file, model, track, n, cols, scores, ids))
+
+    def _check_scores(
+        self, s: Dense | Sparse, n: int, label: str, where: Callable[[int], str]
+    ) -> None:
+        """Refuse non-finite scores and empty names; count scores outside their range."""
+        span = np.arange(n) if isinstance(s, Dense) else np.asarray(s.span)
+        check_scores(s, span, input=label, place=where)
+        values = np.asarray(s.values, dtype=np.float64)
+        width = values.shape[1] if values.ndim == 2 else 1
+        rows = np.repeat(span, width) if values.ndim == 2 else span
+
+        def detail(i: int) -> str:
+            return f", {s.family} {s.names[i % width] if values.ndim == 2 else s.names[i]!r}"
+
+        self._count("score", values.reshape(-1), label, lambda i: where(int(rows[i])), detail)
 
     def _count(
         self,
@@ -181,7 +196,7 @@ class Builder:
         out = self._outside.setdefault(column, Outside())
         if not out.count:
             i = int(bad[0])
-            out.first = f"{input}: {place(i)}{detail(i)} = {arr[i]!r}"
+            out.first = f"{input}: {place(i)}{detail(i)} = {float(arr[i])!r}"
         out.count += len(bad)
 
     def error(
@@ -204,7 +219,7 @@ class Builder:
             When two blocks share (source, file, model, track): their span ids would clash.
         """
         for column, out in self._outside.items():
-            warnings.warn(out.message(column), UserWarning, stacklevel=3)
+            warnings.warn(out.message(column), OutOfRangeWarning, stacklevel=3)
         self._outside = {}
         blocks = [b for b in self._blocks]
         seen: set[tuple[str, str, str, str]] = set()

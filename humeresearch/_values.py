@@ -7,7 +7,7 @@
   ``0 .. 2**63 - 1``, an empty score name.
 * Values outside their documented range (:data:`RANGED`: scores and the detection
   probability ``prob`` in [0, 1], hume-v0.md section 7.3, hume-v1.md section 5) are
-  kept and reported by one :class:`UserWarning` per column with their count and the
+  kept and reported by one :class:`~humeresearch.errors.OutOfRangeWarning` per column with their count and the
   first place.
 
 Examples
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from humeresearch.errors import FormatError
 
@@ -73,27 +74,29 @@ def check_times(
 
 def check_frames(frame: Any, *, input: str, place: Callable[[int], str]) -> Any:
     """Frame numbers checked to be whole numbers in 0 .. 2**63 - 1 (None allowed)."""
-    arr = frame if isinstance(frame, np.ndarray) else np.asarray(frame, dtype=object)
+    return check_ints(frame, column="frame", input=input, place=place, low=0)
+
+
+def check_ints(
+    values: Any, *, column: str, input: str, place: Callable[[int], str], low: int = -(2**63)
+) -> Any:
+    """Whole numbers in ``low`` .. 2**63 - 1 (None allowed); else :class:`FormatError`."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    span = f"{low} .. 2**63 - 1" if low else "0 .. 2**63 - 1"
     if arr.dtype.kind in "iu":
-        bad = np.flatnonzero((arr < 0) | (arr > _MAX_FRAME)) if len(arr) else []
+        bad = np.flatnonzero((arr < low) | (arr > _MAX_FRAME)) if len(arr) else []
         if len(bad):
             k = int(bad[0])
-            raise FormatError(input, place(k), f"frame {int(arr[k])} is outside 0 .. 2**63 - 1")
+            raise FormatError(input, place(k), f"{column} {int(arr[k])} is outside {span}")
         return arr.astype(np.int64)
-    for k, value in enumerate(arr):
-        if value is None or value is pd_na():
+    for k, value in enumerate(arr.reshape(-1)):
+        if value is None or value is pd.NA:
             continue
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise FormatError(input, place(k), f"expected a whole frame number, got {value!r}")
-        if not 0 <= int(value) <= _MAX_FRAME:
-            raise FormatError(input, place(k), f"frame {int(value)} is outside 0 .. 2**63 - 1")
-    return frame
-
-
-def pd_na() -> Any:
-    import pandas as pd
-
-    return pd.NA
+            raise FormatError(input, place(k), f"expected a whole {column} number, got {value!r}")
+        if not low <= int(value) <= _MAX_FRAME:
+            raise FormatError(input, place(k), f"{column} {int(value)} is outside {span}")
+    return values
 
 
 def check_scores(scores: Any, span: np.ndarray, *, input: str, place: Callable[[int], str]) -> None:
@@ -112,4 +115,6 @@ def check_scores(scores: Any, span: np.ndarray, *, input: str, place: Callable[[
         else:
             row, name = int(span[i]), names[i]
         value = values.reshape(-1)[i]
-        raise FormatError(input, place(row), f"{scores.family} {name!r}: score {value} is not finite")
+        raise FormatError(
+            input, place(row), f"{scores.family} {name!r}: score {value} is not finite"
+        )

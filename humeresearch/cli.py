@@ -128,7 +128,7 @@ def _report_skipped(m: Measurements, command: str) -> None:
     skipped = _unreadable(m)
     if skipped:
         listed = "; ".join(
-            f"{i.get('path') or i.get('name')}: {i.get('error') or 'not recognised'}"
+            i.get("error") or f"{i.get('path') or i.get('name')}: not recognised"
             for i in skipped[:10]
         )
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
@@ -161,7 +161,10 @@ def summary(m: Measurements) -> dict[str, Any]:
         "models": per_model,
         "errors": errors.astype(object).where(errors.notna(), None).to_dict("records"),
         "inputs": [
-            {k: i.get(k) for k in ("path", "name", "format", "size", "sha256", "error")}
+            {
+                k: i.get(k)
+                for k in ("path", "name", "format", "size", "sha256", "error", "duplicate_of")
+            }
             for i in m.provenance.get("inputs", [])
         ],
     }
@@ -173,13 +176,19 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    formats = sorted({str(i["format"]) for i in info["inputs"] if i.get("format")})
+    read_ok = [i for i in info["inputs"] if not i.get("error") and i.get("format")]
+    formats = sorted({str(i["format"]) for i in read_ok})
     skipped = [i for i in info["inputs"] if i.get("error") or not i.get("format")]
     print(f"inputs:  {len(info['inputs'])}  ({', '.join(formats)})")
     if skipped:
         print(f"skipped: {len(skipped)}")
         for i in skipped[:20]:
-            print(f"  {i.get('path') or i.get('name')}: {i.get('error') or 'not recognised'}")
+            print(f"  {i.get('error') or (i.get('path') or i.get('name')) + ': not recognised'}")
+    duplicates = [i for i in info["inputs"] if i.get("duplicate_of")]
+    if duplicates:
+        print(f"duplicates (read once, from the richest form): {len(duplicates)}")
+        for i in duplicates[:20]:
+            print(f"  {i.get('path') or i.get('name')}: same recordings as {i['duplicate_of']}")
     print(
         f"sources: {len(info['sources'])}   files: {info['files']}   spans: {info['spans']}   score rows: {info['rows']}"
     )

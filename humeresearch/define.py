@@ -225,3 +225,28 @@ WEIGHTS: tuple[str, ...] = ("duration", "equal")
 Weight = Literal["duration", "equal"]
 
 OPTIONS.update({"WEIGHTS": (WEIGHTS, Weight)})
+
+# -- stats: designs, post-hoc tests, effect-size CIs, baselines, power ----------------------
+
+#: post-hoc pairs of ``compare`` with three or more levels: the two-sample tests of
+#: ``test=`` (``"pairwise"``), Tukey's HSD or Games-Howell (between subjects).
+POSTHOCS: tuple[str, ...] = ("auto", "pairwise", "tukey", "games_howell")
+Posthoc = Literal["auto", "pairwise", "tukey", "games_howell"]
+#: confidence intervals of standardised mean differences (``compare(ci_method=...)``).
+CI_METHODS: tuple[str, ...] = ("normal", "exact")
+CiMethod = Literal["normal", "exact"]
+#: baseline corrections of ``stats.rescale`` (MNE's ``rescale`` modes).
+RESCALE_METHODS: tuple[str, ...] = ("mean", "ratio", "logratio", "percent", "zscore", "zlogratio")
+RescaleMethod = Literal["mean", "ratio", "logratio", "percent", "zscore", "zlogratio"]
+#: designs of ``power``.
+POWER_DESIGNS: tuple[str, ...] = ("between", "within")
+PowerDesign = Literal["between", "within"]
+
+OPTIONS.update(
+    {
+        "POSTHOCS": (POSTHOCS, Posthoc),
+        "CI_METHODS": (CI_METHODS, CiMethod),
+        "RESCALE_METHODS": (RESCALE_METHODS, RescaleMethod),
+        "POWER_DESIGNS": (POWER_DESIGNS, PowerDesign),
+    }
+)

@@ -53,6 +53,14 @@ class UnmatchedSpansWarning(UserWarning):
     """Some source spans overlap no target span and were left out of an alignment."""
 
 
+class OutOfRangeWarning(UserWarning):
+    """An input holds values outside their documented range (kept, counted, first place named).
+
+    Scores and probabilities outside [0, 1] are kept as the API wrote them; one warning per
+    column gives their count and the first place.
+    """
+
+
 class StatsWarning(UserWarning):
     """A statistic could not be computed for some rows (see their ``note`` column)."""
 

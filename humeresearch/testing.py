@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -47,6 +48,7 @@ from humeresearch._synthetic import (
     with_design,
 )
 from humeresearch._tables import check_option
+from humeresearch.errors import OutOfRangeWarning
 
 __all__ = ["long_table", "measurements", "spans_table", "study", "wide_table"]
 
@@ -387,6 +389,8 @@ def study(
                     scores=[Dense("emotion", list(names), 0.5 + offsets[s] + shift + noise)],
                 )
                 design_rows.append((source, f"p{s:02d}", condition, trial))
-    spans, scores, errors = builder.build()
+    with warnings.catch_warnings():  # unclipped normal scores leave [0, 1] by design
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        spans, scores, errors = builder.build()
     long = Measurements(spans, scores, errors, new_provenance([])).long()
     return with_design(long, design_rows, conditions)

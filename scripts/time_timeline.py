@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import time
-from importlib import resources
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -37,10 +35,7 @@ import humeresearch as hr
 
 def face_hour(seconds: float, fps: float = 3.0, seed: int = 0) -> pd.DataFrame:
     """Long face table: ``seconds`` of frames at ``fps``, every v0 emotion."""
-    vocab = json.loads(
-        resources.files("humeresearch").joinpath("data/vocabularies.json").read_text("utf-8")
-    )
-    names = vocab["v0_emotions_48"]["names"]
+    names = list(hr.vocabularies.names("v0_emotions_48"))
     t = np.arange(0.0, seconds, 1.0 / fps)
     rng = np.random.default_rng(seed)
     level = rng.random((len(names), 1)) * 0.5

@@ -12,11 +12,14 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from humeresearch.simulate import Effect
+
+if TYPE_CHECKING:
+    from humeresearch.demo._figures import Figure
 
 #: the planted effects of the demo study (stated as planted in every output)
 EFFECTS: tuple[Effect, ...] = (
@@ -177,124 +180,213 @@ def run(
     >>> sorted(res.tables)
     ['compare', 'face_on_utterances', 'measurements', 'mixed', 'per_participant', 'truth_vs_found']
     """
-    import humeresearch as hr
-    from humeresearch import simulate
-    from humeresearch.demo import _analysis, _figures, _report
-
     start = time.perf_counter()
     out = Path(out)
     for sub in ("inputs", "tables", "figures"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    config = _config(participants, seed, duration, effects, top)
     stage = _Stages(progress)
     notes: list[str] = []
     try:
-        with stage("simulate"):
-            study = simulate.study(
-                participants=participants,
-                conditions=CONDITIONS,
-                duration=duration,
-                models=MODELS,
-                effects=tuple(effects),
-                seed=seed,
-            )
-        with stage("write v0"):
-            inputs = _write_inputs(out / "inputs", study)
-        with stage("read"):
-            m = hr.read(inputs["predictions"], progress=False)
-            m_zip = hr.read(inputs["artifacts"], progress=False)
-            agreement = _analysis.same_scores(m.long(), m_zip.long())
-            design = pd.read_csv(inputs["design"], dtype="string")
-            truth = pd.read_csv(inputs["truth"], dtype={"shift": "float64"})
-            meta = design[["source", "participant", "condition"]]
-            long = hr.annotate(m.long(), meta, on="source")
-        with stage("align"):
-            spans = m.spans()
-            utterances = spans[spans["model"] == "prosody"]
-            face = m.long()
-            face = face[face["model"] == "face"]
-            on_utt, unmatched = hr.align(face, utterances, return_unmatched=True)
-            on_utt = hr.annotate(on_utt, meta, on="source")
-            notes.append(
-                f"{len(unmatched)} of {int((spans['model'] == 'face').sum())} face frames fall "
-                "outside every utterance (silence between turns) and are not in the utterance table."
-            )
-        with stage("summarise"):
-            per = hr.summarize(long, by=["participant", "condition", "model"], agg="mean")
-        with stage("compare"), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            cmp = hr.compare(
-                per, within="condition", subject="participant", reference=CONDITIONS[0]
-            )
-            notes += sorted({f"compare: {w.message}" for w in caught})
-        with stage("mixed"):
-            mx = None
-            if importlib.util.find_spec("statsmodels") is None:
-                notes.append(MIXED_SKIPPED)
-            else:
-                obs = _analysis.observations(long, on_utt)
-                chosen = _analysis.top_expressions(cmp, top)
-                mx = hr.mixed(
-                    obs.merge(chosen, on=["model", "family", "name"]),
-                    formula="score ~ condition",
-                    subject="participant",
-                    vc_formula=RECORDING_VC,
-                    fit_kwargs=MIXED_FIT,
-                )
-            found = _analysis.truth_vs_found(truth, cmp, per, high=CONDITIONS[1])
-        with stage("figures"):
-            figures = _figures.draw(m, long, cmp, mx, found, out / "figures")
-        with stage("tables"):
-            tables = _write_tables(
-                out / "tables",
-                m,
-                {
-                    "face_on_utterances": on_utt,
-                    "per_participant": per,
-                    "compare": cmp,
-                    **({"mixed": mx} if mx is not None else {}),
-                    "truth_vs_found": found,
-                },
-                _config(participants, seed, duration, effects, top),
-            )
-        summary = _analysis.summary_lines(
-            study, m, cmp, mx, found, agreement, participants=participants, duration=duration
+        study, data = _simulate_and_read(
+            stage,
+            out / "inputs",
+            participants=participants,
+            seed=seed,
+            duration=duration,
+            effects=effects,
         )
-        with stage("report"):
-            report = _report.write(
-                out / "report.html",
-                _report.Context(
-                    config=_config(participants, seed, duration, effects, top),
-                    summary=summary,
-                    design=design,
-                    truth=truth,
-                    found=found,
-                    comparison=cmp,
-                    mixed=mx,
-                    figures=figures,
-                    inputs=inputs,
-                    tables=tables,
-                    provenance={"predictions": m.provenance, "artifacts": m_zip.provenance},
-                    measurements=m,
-                    agreement=agreement,
-                    notes=tuple(notes),
-                    timings=dict(stage.timings),
-                ),
-            )
+        found = _analyse(stage, data, top=top, notes=notes)
+        figures, tables, report, summary = _write_outputs(
+            stage,
+            out,
+            study,
+            data,
+            found,
+            config=config,
+            notes=notes,
+            participants=participants,
+            duration=duration,
+        )
     finally:
         stage.close()
     return DemoResult(
         out=out,
         report=report,
-        inputs=inputs,
+        inputs=data.inputs,
         tables=tables,
         figures={k: v.path for k, v in figures.items()},
-        comparison=cmp,
-        mixed=mx,
-        truth=found,
+        comparison=found.comparison,
+        mixed=found.mixed,
+        truth=found.truth,
         summary=summary,
         timings=dict(stage.timings),
         seconds=time.perf_counter() - start,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Data:
+    """The study as read back from its v0 files."""
+
+    inputs: dict[str, Path]
+    m: Any
+    m_zip: Any
+    agreement: Any
+    design: pd.DataFrame
+    truth: pd.DataFrame
+    meta: pd.DataFrame
+    long: pd.DataFrame
+
+
+@dataclass(frozen=True, eq=False)
+class _Found:
+    """The analysis: utterance table, participant means, compare, mixed, truth vs found."""
+
+    on_utterances: pd.DataFrame
+    per_participant: pd.DataFrame
+    comparison: pd.DataFrame
+    mixed: pd.DataFrame | None
+    truth: pd.DataFrame
+
+
+def _simulate_and_read(
+    stage: _Stages,
+    folder: Path,
+    *,
+    participants: int,
+    seed: int,
+    duration: float,
+    effects: Sequence[Effect],
+) -> tuple[Any, _Data]:
+    """Stages simulate, write v0 and read: the study, and its files read back."""
+    import humeresearch as hr
+    from humeresearch import simulate
+    from humeresearch.demo import _analysis
+
+    with stage("simulate"):
+        study = simulate.study(
+            participants=participants,
+            conditions=CONDITIONS,
+            duration=duration,
+            models=MODELS,
+            effects=tuple(effects),
+            seed=seed,
+        )
+    with stage("write v0"):
+        inputs = _write_inputs(folder, study)
+    with stage("read"):
+        m = hr.read(inputs["predictions"], progress=False)
+        m_zip = hr.read(inputs["artifacts"], progress=False)
+        agreement = _analysis.same_scores(m.long(), m_zip.long())
+        design = pd.read_csv(inputs["design"], dtype="string")
+        truth = pd.read_csv(inputs["truth"], dtype={"shift": "float64"})
+        meta = design[["source", "participant", "condition"]]
+        long = hr.annotate(m.long(), meta, on="source")
+    return study, _Data(inputs, m, m_zip, agreement, design, truth, meta, long)
+
+
+def _analyse(stage: _Stages, data: _Data, *, top: int, notes: list[str]) -> _Found:
+    """Stages align, summarise, compare and mixed; appends what to tell to ``notes``."""
+    import humeresearch as hr
+    from humeresearch.demo import _analysis
+
+    with stage("align"):
+        spans = data.m.spans()
+        utterances = spans[spans["model"] == "prosody"]
+        face = data.m.long()
+        face = face[face["model"] == "face"]
+        on_utt, unmatched = hr.align(face, utterances, return_unmatched=True)
+        on_utt = hr.annotate(on_utt, data.meta, on="source")
+        notes.append(
+            f"{len(unmatched)} of {int((spans['model'] == 'face').sum())} face frames fall "
+            "outside every utterance (silence between turns) and are not in the utterance table."
+        )
+    with stage("summarise"):
+        per = hr.summarize(data.long, by=["participant", "condition", "model"], agg="mean")
+    with stage("compare"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cmp = hr.compare(per, within="condition", subject="participant", reference=CONDITIONS[0])
+        notes += sorted({f"compare: {w.message}" for w in caught})
+    with stage("mixed"):
+        mx = _mixed(data.long, on_utt, cmp, top=top, notes=notes)
+        found = _analysis.truth_vs_found(data.truth, cmp, per, high=CONDITIONS[1])
+    return _Found(on_utt, per, cmp, mx, found)
+
+
+def _mixed(
+    long: pd.DataFrame, on_utt: pd.DataFrame, cmp: pd.DataFrame, *, top: int, notes: list[str]
+) -> pd.DataFrame | None:
+    """The mixed models of the ``top`` expressions, or None (and a note) without statsmodels."""
+    import humeresearch as hr
+    from humeresearch.demo import _analysis
+
+    if importlib.util.find_spec("statsmodels") is None:
+        notes.append(MIXED_SKIPPED)
+        return None
+    obs = _analysis.observations(long, on_utt)
+    chosen = _analysis.top_expressions(cmp, top)
+    return hr.mixed(
+        obs.merge(chosen, on=["model", "family", "name"]),
+        formula="score ~ condition",
+        subject="participant",
+        vc_formula=RECORDING_VC,
+        fit_kwargs=MIXED_FIT,
+    )
+
+
+def _write_outputs(
+    stage: _Stages,
+    out: Path,
+    study: Any,
+    data: _Data,
+    found: _Found,
+    *,
+    config: dict[str, Any],
+    notes: list[str],
+    participants: int,
+    duration: float,
+) -> tuple[dict[str, Figure], dict[str, Path], Path, tuple[str, ...]]:
+    """Stages figures, tables and report: the figures, table paths, report path, summary."""
+    from humeresearch.demo import _analysis, _figures, _report
+
+    m, cmp, mx = data.m, found.comparison, found.mixed
+    with stage("figures"):
+        figures = _figures.draw(m, data.long, cmp, mx, found.truth, out / "figures")
+    with stage("tables"):
+        results = {
+            "face_on_utterances": found.on_utterances,
+            "per_participant": found.per_participant,
+            "compare": cmp,
+            **({"mixed": mx} if mx is not None else {}),
+            "truth_vs_found": found.truth,
+        }
+        tables = _write_tables(out / "tables", m, results, config)
+    summary = _analysis.summary_lines(
+        study, m, cmp, mx, found.truth, data.agreement, participants=participants, duration=duration
+    )
+    with stage("report"):
+        report = _report.write(
+            out / "report.html",
+            _report.Context(
+                config=config,
+                summary=summary,
+                design=data.design,
+                truth=data.truth,
+                found=found.truth,
+                comparison=cmp,
+                mixed=mx,
+                figures=figures,
+                inputs=data.inputs,
+                tables=tables,
+                provenance={"predictions": m.provenance, "artifacts": data.m_zip.provenance},
+                measurements=m,
+                agreement=data.agreement,
+                notes=tuple(notes),
+                timings=dict(stage.timings),
+            ),
+        )
+    return figures, tables, report, summary
 
 
 def _config(

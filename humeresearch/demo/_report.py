@@ -217,7 +217,7 @@ def _mixed_section(ctx: Context) -> str:
     rows = []
     for r in mx.itertuples():
         notes = ["yes" if r.converged else "no"]
-        if "boundary" in (r.warnings or ""):
+        if "boundary" in (r.note or ""):
             notes.append("&sup1;")
         k = (r.model, str(r.family), r.name)
         rows.append(
@@ -232,7 +232,7 @@ def _mixed_section(ctx: Context) -> str:
                     num(r.z, ".2f"),
                     pval(r.p_adj),
                     str(r.n_obs),
-                    str(r.n_groups),
+                    str(r.n_subjects),
                     "".join(notes),
                 ],
             )
@@ -254,7 +254,7 @@ def _mixed_section(ctx: Context) -> str:
         "the parameter space&rdquo; whenever a random-effect variance is below 0.01 in the "
         "units of the data. Scores lie in [0, 1], so between-participant variances of this "
         "size are normal here; the warning does not mean the variance is zero. The full "
-        "warning text is in the <code>warnings</code> column of the table.</p>"
+        "warning text is in the <code>note</code> column of the table.</p>"
     )
 
 

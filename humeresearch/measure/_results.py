@@ -19,34 +19,10 @@ from humeresearch.measure._inputs import Item
 from humeresearch.measure._ledger import Key, Ledger
 
 
-def _retag(
-    m: Measurements,
-    *,
-    source: str,
-    seconds: float = 0.0,
-    frames: int = 0,
-    span_ids: dict[str, int] | None = None,
-    record: dict[str, Any],
-) -> Measurements:
-    """``m`` with its source renamed and its clock, frames and span ids shifted."""
-    spans = m._spans.copy()
-    spans["source"] = pd.array([source] * len(spans), dtype=spans["source"].dtype)
-    if seconds:
-        spans["begin"] = spans["begin"] + seconds
-        spans["end"] = spans["end"] + seconds
-    if frames:
-        spans["frame"] = spans["frame"] + frames
-    if span_ids is not None and len(spans):
-        for model, idx in spans.groupby("model", observed=True).groups.items():
-            start = span_ids.get(str(model), 0)
-            spans.loc[idx, "span_id"] = spans.loc[idx, "span_id"] + start
-            span_ids[str(model)] = int(spans.loc[idx, "span_id"].max()) + 1
-    errors = m._errors.copy()
-    errors["source"] = pd.array([source] * len(errors), dtype=errors["source"].dtype)
-    inputs = [{**r, **record} for r in m.provenance.get("inputs", [])]
-    return dataclasses.replace(
-        m, _spans=spans, _errors=errors, provenance={**m.provenance, "inputs": inputs}
-    )
+def _retag(m: Measurements, **kwargs: Any) -> Measurements:
+    from humeresearch.clients._clock import place
+
+    return place(m, **kwargs)
 
 
 def read_input(ledger: Ledger, key: Key, item: Item) -> Measurements:

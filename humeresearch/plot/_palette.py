@@ -8,16 +8,15 @@ case-insensitive, so v0 ``Joy`` and v1 ``joy`` share a colour.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_rgb
 
+from humeresearch import vocabularies
 from humeresearch._tables import check_option
 from humeresearch.define import STYLE_CONTEXTS, StyleContext
 
@@ -63,15 +62,15 @@ GROUP_LIGHT, GROUP_DARK = "#93a4bb", "#2f4466"
 @lru_cache(maxsize=1)
 def _fixed_slots() -> dict[str, int]:
     """Case-folded name -> slot in :data:`PALETTE` for the frozen v0 vocabularies."""
-    text = resources.files("humeresearch").joinpath("data/vocabularies.json").read_text("utf-8")
-    vocab = json.loads(text)
     slots: dict[str, int] = {}
-    emotions = list(PRIORITY) + list(vocab["v0_language_emotions_53"]["names"])
+    emotions = list(PRIORITY) + list(vocabularies.names("v0_language_emotions_53"))
     for name in dict.fromkeys(n.casefold() for n in emotions):
         slots[name] = len(slots)
     # face FACS + face descriptions (36 + 27 = 63 names, shown together) share slots
     # with the emotions: families are rarely mixed in one figure.
-    face = list(vocab["v0_facs_36"]["names"]) + list(vocab["v0_face_descriptions_27"]["names"])
+    face = list(vocabularies.names("v0_facs_36")) + list(
+        vocabularies.names("v0_face_descriptions_27")
+    )
     for i, name in enumerate(dict.fromkeys(n.casefold() for n in face)):
         slots.setdefault(name, i % len(PALETTE))
     return slots
@@ -166,9 +165,7 @@ def palette(
     (0.0, 0.0, 0.0)
     """
     if names is None:
-        text = resources.files("humeresearch").joinpath("data/vocabularies.json")
-        vocab = json.loads(text.read_text("utf-8"))
-        names = list(dict.fromkeys([*PRIORITY, *vocab["v0_language_emotions_53"]["names"]]))
+        names = list(dict.fromkeys([*PRIORITY, *vocabularies.names("v0_language_emotions_53")]))
     folded: dict[str, Any] = {}
     exact: dict[str, Any] = dict(overrides or {})
     for key, value in exact.items():

@@ -46,7 +46,9 @@ FIXED: dict[str, tuple[str, Any]] = {
 }
 _BIG = 4 << 20
 #: models whose rows need a time (hume-v0.md section 7.3)
-_TIMED = frozenset({"face", "prosody", "burst"})  # members larger than this are parsed with Arrow's threads
+_TIMED = frozenset(
+    {"face", "prosody", "burst"}
+)  # members larger than this are parsed with Arrow's threads
 
 
 def header_of(data: bytes, errors: str = "replace") -> list[str]:
@@ -249,7 +251,9 @@ def _check_header(
     try:
         header = header_of(data, errors="strict")
     except UnicodeDecodeError as err:
-        raise FormatError(name, _place(where, 1), f"header is not UTF-8 (byte {err.start})") from None
+        raise FormatError(
+            name, _place(where, 1), f"header is not UTF-8 (byte {err.start})"
+        ) from None
     if not header or header == [""]:
         raise FormatError(name, _place(where), "empty CSV (no header row)")
     seen: dict[str, int] = {}

@@ -172,7 +172,9 @@ def read_many(
     return _combine(units, outcomes, errors)
 
 
-def _combine(units: list[Unit], outcomes: list[Measurements | Failure], errors: ErrorMode) -> Measurements:
+def _combine(
+    units: list[Unit], outcomes: list[Measurements | Failure], errors: ErrorMode
+) -> Measurements:
     """One Measurements of every outcome: duplicates left out, failures raised or recorded.
 
     Inputs are considered richest form first (:mod:`._duplicates`), so which form of

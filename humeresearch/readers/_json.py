@@ -57,7 +57,9 @@ def utf8(name: str, data: bytes) -> bytes:
             try:
                 return data[len(bom) :].decode(codec).encode()
             except UnicodeDecodeError as exc:
-                raise FormatError(name, f"byte {exc.start + len(bom)}", f"invalid {codec}") from None
+                raise FormatError(
+                    name, f"byte {exc.start + len(bom)}", f"invalid {codec}"
+                ) from None
     return data
 
 

@@ -65,7 +65,9 @@ def read_unit(
         where = (exc.input, exc.where, exc.reason)
         return Failure(name, "FormatError", str(exc), where, _failed(inp, name, format, str(exc)))
     except UNREADABLE as exc:
-        return Failure(name, type(exc).__name__, str(exc), None, _failed(inp, name, format, str(exc)))
+        return Failure(
+            name, type(exc).__name__, str(exc), None, _failed(inp, name, format, str(exc))
+        )
 
 
 def unit_name(src: Any) -> str:

@@ -30,7 +30,10 @@ _LONG = {"family", "name", "score"}
 def _header(prefix: bytes) -> tuple[list[str], str] | None:
     line = prefix.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8-sig", errors="replace")
     for sep in (",", "\t"):
-        fields = next(csv.reader([line], delimiter=sep))
+        try:
+            fields = next(csv.reader([line], delimiter=sep), [])
+        except csv.Error:  # NUL bytes, CR-only text: not a table this format writes
+            return None
         if fields[: len(KEYS)] == KEYS:
             return fields, sep
     return None

@@ -248,7 +248,9 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > LIMITS.max_ratio * max(
             info.compress_size, 1
         ):
-            ratio = f"compression ratio {info.file_size / max(info.compress_size, 1):.0f} (declared)"
+            ratio = (
+                f"compression ratio {info.file_size / max(info.compress_size, 1):.0f} (declared)"
+            )
             raise LIMITS.refuse(name, where, "max_ratio", ratio)
         total += info.file_size
         if total > LIMITS.max_input_size:

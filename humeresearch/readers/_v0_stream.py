@@ -3,7 +3,7 @@ section 10): one reply dict, a JSON array or JSON Lines of replies, or a folder 
 JSON files (one stream, files in natural name order).
 
 Each reply answers one payload. ``source`` is the stream's name: ``source=`` if given,
-else the file (or folder) name, else ``"stream"``. Without ``offsets`` every reply is
+else the file name without its extension (or the folder name), else ``"stream"``. Without ``offsets`` every reply is
 its own ``file``: its ``payload_id``, or ``payload:<i>`` (``i`` = position of the
 reply; a repeated ``payload_id`` gets ``#1``, ``#2`` ...), and times are as the API
 gave them (relative to that payload).

@@ -12,13 +12,13 @@ File responses
     ``emotion`` (``expressions``) and ``description`` (``descriptions``). Images carry
     no time: begin = end = NaN unless ``fps=`` (frame_id / fps) or ``frame_times=`` (a
     list indexed by frame_id, or a mapping ``{frame_id: seconds}``) is given.
-    ``source`` = ``file`` = ``source=`` if given, else the response's file name, else its
+    ``source`` = ``file`` = ``source=`` if given, else the response file name without its extension, else its
     ``run_id``. A saved HTTP error body (``{"type": "error", "code", "message",
     "request_id"}``) becomes one errors-table row (level ``file``).
 
 Realtime logs (audio or video endpoint)
     A JSON array, JSON Lines or a folder of the server's messages, in the order
-    received. ``source`` = ``source=`` if given, else the file name, else the first
+    received. ``source`` = ``source=`` if given, else the file name without its extension, else the first
     ``session_id``; ``file`` = each session's ``session_id`` (``session:<k>`` when the
     log lacks ``session.created``): times restart with every session, so sessions are
     kept apart. ``measurement.result`` messages become spans as above; ``error``
@@ -145,7 +145,9 @@ def read_log(
     for msg, path in zip(messages, paths, strict=True):
         kind = msg.get("type")
         if kind is not None and not isinstance(kind, str):
-            raise FormatError(name, f"{path}.type".lstrip("."), f"expected a string, got {kind!r}"[:120])
+            raise FormatError(
+                name, f"{path}.type".lstrip("."), f"expected a string, got {kind!r}"[:120]
+            )
         if kind not in _REALTIME:  # unknown types: counted on the session they came in
             target = current or (sessions[-1] if sessions else new_session(None))
             target["ignored"][str(kind)] += 1

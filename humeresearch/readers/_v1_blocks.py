@@ -49,7 +49,9 @@ def _unique_ids(
     """Sorted ids as an array; a repeated id, or one outside 0 .. 2**63 - 1, is a FormatError."""
     for k, value in enumerate(values):
         if not 0 <= value < 2**63:
-            raise FormatError(name, f"{paths[k]}.{field}", f"{label} {value} is outside 0 .. 2**63 - 1")
+            raise FormatError(
+                name, f"{paths[k]}.{field}", f"{label} {value} is outside 0 .. 2**63 - 1"
+            )
     ids = np.array(values, dtype=np.int64)
     dup = np.flatnonzero(ids[1:] == ids[:-1])
     if len(dup):

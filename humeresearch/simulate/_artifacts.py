@@ -120,26 +120,9 @@ def model_csv(model: str, block: dict) -> bytes:
     return buf.getvalue().encode(ENCODING)
 
 
-def _safe_segment(name: str) -> str:
-    """One path segment that no unzip tool can read as a path: separators, drive colons and
-    control characters become ``_``; ``.``/``..``/empty become ``_``."""
-    out = "".join("_" if c in "/\\:" or ord(c) < 32 else c for c in name)
-    return "_" if out.strip(". ") == "" else out
-
-
-def _safe_relative(name: str) -> str:
-    """A relative member path: backslashes read as separators, every segment made safe.
-
-    Examples
-    --------
-    >>> _safe_relative("../../outside/x.mp4"), _safe_relative("C:\\a\\..\\b.wav")
-    ('_/_/outside/x.mp4', 'C_/a/_/b.wav')
-    """
-    return "/".join(_safe_segment(p) for p in name.replace("\\", "/").split("/") if p != "")
-
-
-def _basename(source: dict, index: int) -> tuple[str, str]:
-    kind = _safe_segment(str(source.get("type", "file")))
+def _basename(source: dict) -> tuple[str, str]:
+    """The source's type and base name, as given (``member_path`` makes them safe)."""
+    kind = str(source.get("type", "file"))
     if kind == "url":
         url = source.get("url") or ""
         base = posixpath.basename(urllib.parse.urlsplit(url).path) or "download"
@@ -147,16 +130,15 @@ def _basename(source: dict, index: int) -> tuple[str, str]:
         base = source.get("filename") or "upload"
     else:
         base = "text"
-    return kind, _safe_segment(str(base))
+    return kind, str(base)
 
 
 def v0_artifacts_zip(predictions: list[dict]) -> bytes:
     """Build the v0 artifacts zip from a predictions JSON list (hume-v0.md section 9).
 
-    Member names are made safe whatever the predictions hold (an uploaded file may be named
-    ``../../x.mp4`` or ``a\\..\\b.wav``): the base name becomes one segment, and in ``file``
-    backslashes count as separators and every ``.``/``..`` segment, drive colon or control
-    character becomes ``_``, so that no unzip tool writes outside its target folder.
+    Member names come from :func:`humeresearch.wire.artifacts.member_path`, which makes them
+    safe whatever the predictions hold (an uploaded file may be named ``../../x.mp4`` or
+    ``a\\..\\b.wav``), so that no unzip tool writes outside its target folder.
 
     Members ``{type}-{index}-{basename}/csv/{file}/{model}.csv`` for the face, prosody, language
     and burst blocks of every file (``index`` = position of the source in the list; there is no
@@ -188,7 +170,7 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
             results = entry.get("results")
             if not results:
                 continue
-            kind, base = _basename(entry.get("source") or {}, index)
+            kind, base = _basename(entry.get("source") or {})
             for pred in results.get("predictions") or []:
                 for model, block in (pred.get("models") or {}).items():
                     if model not in LAYOUTS or block is None:
@@ -198,7 +180,7 @@ def v0_artifacts_zip(predictions: list[dict]) -> bytes:
                             kind=kind,
                             index=index,
                             basename=base,
-                            file=_safe_relative(str(pred["file"])) or "_",
+                            file=str(pred["file"]),
                             model=model,
                         ),
                         _DATE,

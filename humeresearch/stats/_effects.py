@@ -18,7 +18,7 @@ nonparametric correlation. *Comprehensive Psychology*, 3, 11.IT.3.1.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from humeresearch.stats._common import fisher_ci, z_critical
 
@@ -137,3 +137,80 @@ def rank_biserial_paired(diff: np.ndarray, confidence: float) -> Triple:
         se = np.sqrt((2 * nd**3 + 3 * nd**2 + nd) / 6) / (nd * (nd + 1) / 2)
     lo, hi = fisher_ci(r, se, confidence)
     return r, lo, hi
+
+
+def nct_ci(t: np.ndarray, df: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence limits of the noncentrality of a noncentral t by test inversion.
+
+    The lower limit ``l`` solves ``P(T >= t | l) = alpha / 2`` and the upper ``u``
+    solves ``P(T <= t | u) = alpha / 2`` (Steiger & Fouladi 1997; Cumming & Finch
+    2001), ``T ~ nct(df, ncp)``; NaN where ``t`` or ``df`` is undefined.
+    """
+    tail = (1 - confidence) / 2
+    t = np.atleast_1d(np.asarray(t, dtype=float))
+    df = np.broadcast_to(np.asarray(df, dtype=float), t.shape)
+    lo, hi = np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+    for i in np.flatnonzero(np.isfinite(t) & (df > 0)):
+        lo[i] = _solve_ncp(t[i], df[i], 1 - tail)
+        hi[i] = _solve_ncp(t[i], df[i], tail)
+    return lo, hi
+
+
+def _solve_ncp(t: float, df: float, cdf: float) -> float:
+    """The noncentrality ``ncp`` with ``nct.cdf(t, df, ncp) = cdf`` (decreasing in ncp)."""
+
+    def f(ncp: float) -> float:
+        return float(stats.nct.cdf(t, df, ncp)) - cdf
+
+    step = 2.0 + abs(t)
+    a, b = t - step, t + step
+    while f(a) < 0:
+        a -= step
+        step *= 2
+    while f(b) > 0:
+        b += step
+        step *= 2
+    return float(optimize.brentq(f, a, b, xtol=1e-12, rtol=1e-12))
+
+
+def exact_ci_between(
+    g: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact CI of Hedges' g: the noncentral-t CI of d (Student t of the pooled SD)
+    multiplied by Hedges' ``J``."""
+    n_a = np.asarray(n_a, dtype=float)
+    n_b = np.asarray(n_b, dtype=float)
+    df = n_a + n_b - 2
+    j = hedges_correction(df)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.sqrt(1 / n_a + 1 / n_b)
+        lo, hi = nct_ci(g / j / scale, df, confidence)
+        return j * lo * scale, j * hi * scale
+
+
+def exact_ci_dz(
+    d: np.ndarray, n: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact CI of d_z (and of the one-sample d): the noncentral-t CI of
+    ``t = d sqrt(n)`` on ``n - 1`` df, divided by ``sqrt(n)``."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo, hi = nct_ci(d * np.sqrt(n), n - 1, confidence)
+        return lo / np.sqrt(n), hi / np.sqrt(n)
+
+
+def cles_between(u_a: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndarray:
+    """Common-language effect size ``P(A > B) + P(A = B) / 2`` over all pairs, ``U_A / (n_a n_b)``
+    (McGraw & Wong 1992; as pingouin's ``compute_effsize(eftype="CLES")``)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(u_a, dtype=float) / (np.asarray(n_a, float) * np.asarray(n_b, float))
+
+
+def cles_paired(diff: np.ndarray) -> np.ndarray:
+    """Share of units whose paired difference is positive (zero differences count half),
+    per column of a (units x comparisons) array with NaN for missing pairs."""
+    ok = ~np.isnan(diff)
+    n = ok.sum(axis=0).astype(float)
+    score = np.where(ok, (diff > 0) + 0.5 * (diff == 0), 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, score / n, np.nan)

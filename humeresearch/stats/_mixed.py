@@ -110,7 +110,7 @@ def mixed(
         * ``p_adj`` (float), ``correction`` (str): corrected p-value (NaN for
           ``Intercept``) and method;
         * ``ci_low``, ``ci_high`` (float): Wald ``confidence`` interval;
-        * ``n_obs``, ``n_groups`` (int): observations and levels of ``subject`` used;
+        * ``n_obs``, ``n_subjects`` (int): observations and levels of ``subject`` used;
         * ``converged`` (bool): statsmodels' convergence flag (False if the fit failed);
         * ``note`` (str): ``not converged``, ``fit warning: <category>`` (e.g.
           ``fit warning: RuntimeWarning``; ``;`` separated) or ``fit failed:
@@ -161,8 +161,8 @@ def mixed(
     ... })
     >>> df["score"] = rng.normal(size=n) + (df["condition"] == "b") * 0.5
     >>> res = hr.mixed(df, formula="score ~ condition", subject="participant")
-    >>> res[["name", "term", "n_obs", "n_groups"]]
-        name            term  n_obs  n_groups
+    >>> res[["name", "term", "n_obs", "n_subjects"]]
+        name            term  n_obs  n_subjects
     0  Anger       Intercept    120        12
     1  Anger  condition[T.b]    120        12
     2    Joy       Intercept    120        12
@@ -195,7 +195,7 @@ def mixed(
     out["correction"] = correction
     _warn_fits(out, by_cols)
     cols = ["term", "estimate", "se", "z", "p", "p_adj", "correction", "ci_low", "ci_high"]
-    return out[[*by_cols, *cols, "n_obs", "n_groups", "converged", "note"]]
+    return out[[*by_cols, *cols, "n_obs", "n_subjects", "converged", "note"]]
 
 
 @dataclass(frozen=True)
@@ -290,7 +290,7 @@ def _build(spec: _Spec, sub: pd.DataFrame, keys: pd.DataFrame, gi: int, by_cols:
 
 def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
     """Fit one model, capturing warnings; a dict of per-term arrays and model facts."""
-    info: dict[str, Any] = {"n_obs": int(model.nobs), "n_groups": int(model.n_groups)}
+    info: dict[str, Any] = {"n_obs": int(model.nobs), "n_subjects": int(model.n_groups)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -347,7 +347,7 @@ def _table(
             "ci_low",
             "ci_high",
             "n_obs",
-            "n_groups",
+            "n_subjects",
             "converged",
             "note",
         )
@@ -359,7 +359,7 @@ def _table(
         cols["term"].extend(terms)
         for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
             cols[c].extend(info[c] if info["terms"] is not None else [np.nan] * m)
-        for c in ("n_obs", "n_groups", "converged", "note"):
+        for c in ("n_obs", "n_subjects", "converged", "note"):
             cols[c].extend([info[c]] * m)
     out = (
         keys.iloc[gids].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(gids)))
@@ -368,7 +368,7 @@ def _table(
     for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
         out[c] = np.asarray(cols[c], dtype=float)
     out["n_obs"] = np.asarray(cols["n_obs"], dtype=np.int64)
-    out["n_groups"] = np.asarray(cols["n_groups"], dtype=np.int64)
+    out["n_subjects"] = np.asarray(cols["n_subjects"], dtype=np.int64)
     out["converged"] = np.asarray(cols["converged"], dtype=bool)
     out["note"] = pd.array(cols["note"], dtype="str")
     return out

@@ -48,6 +48,7 @@ class Options:
     n_permutations: int
     seed: int | None
     confidence: float
+    ci_method: str = "normal"
 
 
 def moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -193,6 +194,11 @@ def between(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarra
         eff = _effects.rank_biserial_independent(u_a, n_a, n_b, opt.confidence)
     else:
         eff = _effects.hedges_g(m_a, m_b, v_a, v_b, n_a, n_b, opt.confidence)
+        if opt.ci_method == "exact":
+            eff = (eff[0], *_effects.exact_ci_between(eff[0], n_a, n_b, opt.confidence))
+    if u_a is None:
+        u_a = _u_statistic(xa, xb, (n_a == 0) | (n_b == 0))
+    cles = _effects.cles_between(u_a, n_a, n_b)
     note = join_notes(
         (n_a == 0, "no data in other"),
         (n_b == 0, "no data in reference"),
@@ -213,6 +219,7 @@ def between(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarra
         "effect": eff[0],
         "ci_low": eff[1],
         "ci_high": eff[2],
+        "cles": cles,
         "note": note,
     }
 
@@ -287,6 +294,8 @@ def within(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarray
         eff = _effects.cohen_dav(m_d, sd_a, sd_b, r, n, opt.confidence)
     else:
         eff = _effects.cohen_dz(m_d, np.sqrt(v_d), n, opt.confidence)
+        if opt.ci_method == "exact":
+            eff = (eff[0], *_effects.exact_ci_dz(eff[0], n, opt.confidence))
     note = join_notes(
         ((n == 0) & (n_unpaired == 0), "no data"),
         ((n == 0) & (n_unpaired > 0), "no complete pairs"),
@@ -307,6 +316,7 @@ def within(xa: np.ndarray, xb: np.ndarray, opt: Options) -> dict[str, np.ndarray
         "effect": eff[0],
         "ci_low": eff[1],
         "ci_high": eff[2],
+        "cles": _effects.cles_paired(np.where(few, np.nan, d)),
         "note": note,
     }
 

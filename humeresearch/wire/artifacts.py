@@ -13,6 +13,8 @@ the group id and an empty cell is a null. Its columns are the model's fixed colu
 "CSV order" name lists of :mod:`humeresearch.vocabularies` (:func:`csv_header`). The
 layouts of ``ner.csv`` and ``facemesh.csv`` were never observed; :data:`FIXED_COLUMNS`
 holds a guess for ner's columns so that such a file can still be read.
+:func:`member_path` makes every member name safe to unpack (no ``..``, absolute path,
+drive letter or control character), whatever the uploaded file names hold.
 
 Examples
 --------
@@ -182,8 +184,46 @@ def model_from_header(header: Sequence[str]) -> str | None:
     return None
 
 
+def _segment(name: str) -> str:
+    r"""``name`` as one path segment that no unzip tool reads as a path.
+
+    Separators (``/`` and ``\``), colons (drive letters) and control characters become
+    ``_``; a segment of only dots and spaces (``.``, ``..``, empty) becomes ``_``.
+
+    Examples
+    --------
+    >>> _segment("../../outside/x.mp4"), _segment("C:x.wav"), _segment(".."), _segment("a.mp4")
+    ('.._.._outside_x.mp4', 'C_x.wav', '_', 'a.mp4')
+    """
+    out = "".join("_" if c in "/\\:" or ord(c) < 32 else c for c in name)
+    return "_" if out.strip(". ") == "" else out
+
+
+def _relative(name: str) -> str:
+    r"""``name`` as a relative path: backslashes are separators, each segment :func:`_segment`.
+
+    Empty segments (a leading ``/``, ``//``) are dropped; an empty result becomes ``_``.
+
+    Examples
+    --------
+    >>> _relative("../../outside/x.mp4"), _relative(r"C:\a\..\b.wav"), _relative("/")
+    ('_/_/outside/x.mp4', 'C_/a/_/b.wav', '_')
+    >>> _relative("clips/a.mp4")
+    'clips/a.mp4'
+    """
+    parts = [_segment(p) for p in name.replace("\\", "/").split("/") if p != ""]
+    return "/".join(parts) or "_"
+
+
 def member_path(*, kind: str, index: int, basename: str, file: str, model: str) -> str:
-    """The zip member of one model's CSV for one file of one source.
+    r"""The zip member of one model's CSV for one file of one source.
+
+    The result never leaves the archive root, whatever the names hold (an uploaded file
+    may be named ``../../x.mp4`` or ``a\..\b.wav``): ``kind``, ``basename`` and
+    ``model`` each become one segment, and in ``file`` backslashes count as separators;
+    separators in a single segment, colons (drive letters) and control characters become
+    ``_``, and so does every ``.``, ``..`` or empty segment. Names without these
+    characters are kept as they are.
 
     Parameters
     ----------
@@ -194,20 +234,25 @@ def member_path(*, kind: str, index: int, basename: str, file: str, model: str) 
     basename : str
         The source's base name (the URL's last path segment, the uploaded file name).
     file : str
-        The prediction's ``file``.
+        The prediction's ``file``; may span several segments (a file inside an archive).
     model : str
         The model.
 
     Returns
     -------
     str
+        A relative ``/``-separated path without ``.``, ``..``, empty segments, colons,
+        backslashes or control characters.
 
     Examples
     --------
     >>> member_path(kind="file", index=1, basename="webcam.png", file="webcam.png", model="face")
     'file-1-webcam.png/csv/webcam.png/face.csv'
+    >>> member_path(kind="file", index=0, basename="../x.mp4", file="..\\C:\\x.mp4", model="face")
+    'file-0-.._x.mp4/csv/_/C_/x.mp4/face.csv'
     """
-    return f"{kind}-{index}-{basename}/csv/{file}/{model}.csv"
+    folder = f"{_segment(kind)}-{int(index)}-{_segment(basename)}"
+    return f"{folder}/csv/{_relative(file)}/{_segment(model)}.csv"
 
 
 def parse_member(parts: Sequence[str]) -> tuple[str, str, str] | None:

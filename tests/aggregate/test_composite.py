@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import humeresearch as hr
 from humeresearch import testing
 
-from ..clocks.strategies import KEYS, long_from_rows, long_rows, span_lists
+from ..strategies import KEYS, long_from_rows, long_rows, span_lists
 
 NAMES = ("Joy", "Awe", "Calmness", "Anger")
 

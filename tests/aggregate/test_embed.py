@@ -9,7 +9,7 @@ import pytest
 import humeresearch as hr
 from humeresearch import testing
 
-from ..clocks.strategies import KEYS
+from ..strategies import KEYS
 
 NAMES = ("Joy", "Awe", "Calmness", "Anger")
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import humeresearch as hr
 from humeresearch import define
 
-from ..clocks.strategies import joy_series, long_from_rows, long_rows, span_lists
+from ..strategies import joy_series, long_from_rows, long_rows, span_lists
 
 STATS = ["mean", "std", "min", "max", "median", "q90", "frac_above", "auc", "count"]
 

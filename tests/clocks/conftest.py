@@ -1,4 +1,7 @@
-"""Contract tables for the clocks tests, built with :mod:`humeresearch.testing`."""
+"""Contract tables for the clocks tests, built with :mod:`humeresearch.testing`.
+
+``face_long`` and ``prosody_long`` are shared: they live in ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +10,14 @@ import pytest
 
 from humeresearch import testing
 
-from .strategies import long_from_rows
-
-SOURCES = ("rec0.mp4", "rec1.mp4")
-NAMES = ("Joy", "Calmness")
-FACES = {"face": ["face_0", "face_1"]}
-SPEAKERS = {"prosody": ["spk_0", "spk_1"]}
-
-
-@pytest.fixture
-def face_long() -> pd.DataFrame:
-    """Face instants at 3 per second, 2 files x 2 faces x 2 emotions, 6 s."""
-    return testing.long_table(sources=SOURCES, tracks=FACES, names=NAMES, seed=1)
+from ..conftest import FACES, NAMES, SOURCES, SPEAKERS
+from ..strategies import long_from_rows
 
 
 @pytest.fixture
 def face_wide() -> pd.DataFrame:
     """The wide table of ``face_long``."""
     return testing.wide_table(sources=SOURCES, tracks=FACES, names=NAMES, seed=1)
-
-
-@pytest.fixture
-def prosody_long() -> pd.DataFrame:
-    """Prosody utterances of 2 speakers per file (1.5 s spans, touching)."""
-    return testing.long_table(
-        sources=SOURCES, models=["prosody"], tracks=SPEAKERS, names=NAMES, span=1.5, seed=2
-    )
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import humeresearch as hr
 from humeresearch.errors import UnmatchedSpansWarning
 
-from .strategies import KEYS, joy_series, long_from_rows, long_rows, span_lists, spans_from_rows
+from ..strategies import KEYS, joy_series, long_from_rows, long_rows, span_lists, spans_from_rows
 
 
 def reference_align(rows, targets, match_track=False, pool=False):

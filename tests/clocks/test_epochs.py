@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import KEYS, SOURCES, TIMES, long_from_rows, long_rows, span_lists
+from ..strategies import KEYS, SOURCES, TIMES, long_from_rows, long_rows, span_lists
 
 
 def meets(b, e, wb, we):

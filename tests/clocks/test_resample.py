@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import humeresearch as hr
 from humeresearch import define
 
-from .strategies import joy_series, long_from_rows, long_rows, span_lists
+from ..strategies import joy_series, long_from_rows, long_rows, span_lists
 
 SERIES = [*define.SERIES_KEYS, "family", "name"]
 
@@ -122,9 +122,9 @@ def test_resample_matches_brute_force(problem):
         warnings.simplefilter("ignore", UserWarning)
         if has_overlap(rows):
             with pytest.raises(ValueError, match="overlapping spans"):
-                hr.resample(data, step=step, window=window, origin=origin)
+                hr.resample(data, step=step, window=window, origin=origin, overlapping="raise")
         else:
-            hr.resample(data, step=step, window=window, origin=origin)
+            hr.resample(data, step=step, window=window, origin=origin, overlapping="raise")
 
 
 def test_hand_computed_overlap_weights():

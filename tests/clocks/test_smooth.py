@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import long_from_rows, long_rows, span_lists
+from ..strategies import long_from_rows, long_rows, span_lists
 
 NAMES = ("Joy", "Awe", "Calmness", "Anger")
 

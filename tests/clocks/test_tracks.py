@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import humeresearch as hr
 
-from .strategies import spans_from_rows
+from ..strategies import spans_from_rows
 
 MIN_SCORE = 0.1  # the documented default of match_tracks(min_score=)
 

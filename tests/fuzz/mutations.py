@@ -77,14 +77,42 @@ def generated() -> dict[str, bytes]:
     replies = [
         {"payload_id": "a", "face": {"predictions": [stream_face]}},
         {"payload_id": "b", "face": {"warning": "No faces detected.", "code": "W0103"}},
-        {"payload_id": "c", "prosody": {"predictions": [
-            {"time": {"begin": 0.0, "end": 1.0}, "emotions": _SCORES}]}},
+        {
+            "payload_id": "c",
+            "prosody": {"predictions": [{"time": {"begin": 0.0, "end": 1.0}, "emotions": _SCORES}]},
+        },
     ]
-    text = [{"source": {"type": "text"}, "results": {"errors": [], "predictions": [
-        {"file": "text", "models": {"language": {"grouped_predictions": [{"id": "unknown",
-         "predictions": [{"text": "Hi", "position": {"begin": 0, "end": 2},
-                          "time": {"begin": 0.0, "end": 0.5}, "emotions": _SCORES,
-                          "sentiment": [{"name": "1", "score": 0.1}]}]}]}}}]}}]
+    text = [
+        {
+            "source": {"type": "text"},
+            "results": {
+                "errors": [],
+                "predictions": [
+                    {
+                        "file": "text",
+                        "models": {
+                            "language": {
+                                "grouped_predictions": [
+                                    {
+                                        "id": "unknown",
+                                        "predictions": [
+                                            {
+                                                "text": "Hi",
+                                                "position": {"begin": 0, "end": 2},
+                                                "time": {"begin": 0.0, "end": 0.5},
+                                                "emotions": _SCORES,
+                                                "sentiment": [{"name": "1", "score": 0.1}],
+                                            }
+                                        ],
+                                    }
+                                ]
+                            }
+                        },
+                    }
+                ],
+            },
+        }
+    ]
     return {
         "gen_v1_audio.json": json.dumps(audio).encode(),
         "gen_v1_video.json": json.dumps(video).encode(),
@@ -189,7 +217,9 @@ def _structural(rng: random.Random, data: bytes) -> tuple[str, bytes] | None:
     elif kind == "deep":
         depth = rng.choice([200, 2_000, 100_000])
         text = _json_dump(_set(obj, path, "\u0000DEEP")).decode()
-        nested = "[" * depth + "]" * depth if rng.random() < 0.5 else '{"a":' * depth + "1" + "}" * depth
+        nested = (
+            "[" * depth + "]" * depth if rng.random() < 0.5 else '{"a":' * depth + "1" + "}" * depth
+        )
         return f"deep{depth}", text.replace(json.dumps("\u0000DEEP"), nested).encode()
     elif kind == "type_list":
         dicts = [p for p in paths if isinstance(_get(obj, p), dict)]
@@ -270,8 +300,20 @@ def _csv(rng: random.Random, data: bytes) -> tuple[str, bytes]:
         cells = lines[r].split(b",")
         k = rng.randrange(len(cells))
         cells[k] = rng.choice(
-            [b"inf", b"-inf", b"nan", b"1e400", b"-1", b"54", b"1.5", str(2**64).encode(),
-             str(2**63).encode(), b"", b"x", b"-0.5"]
+            [
+                b"inf",
+                b"-inf",
+                b"nan",
+                b"1e400",
+                b"-1",
+                b"54",
+                b"1.5",
+                str(2**64).encode(),
+                str(2**63).encode(),
+                b"",
+                b"x",
+                b"-0.5",
+            ]
         )
         lines[r] = b",".join(cells)
         kind = f"cell={cells[k].decode()[:8]}"
@@ -293,14 +335,18 @@ def _zip(rng: random.Random, data: bytes) -> tuple[str, bytes]:
     if kind == "sizes" and cd >= 0:
         # central directory: compressed size at +20, uncompressed at +24, offset at +42
         off = cd + rng.choice([20, 24, 42, 28, 10])
-        buf[off : off + 4] = rng.choice([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x10\x00\x00\x00"])
+        buf[off : off + 4] = rng.choice(
+            [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x10\x00\x00\x00"]
+        )
         return kind, bytes(buf)
     if kind == "truncate_tail" and eocd >= 0:
         return kind, bytes(buf[: rng.randrange(cd if cd > 0 else 0, len(buf))])
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         members = {i.filename: z.read(i) for i in z.infolist()}
     name = rng.choice(sorted(members))
-    sub, members[name] = _csv(rng, members[name]) if name.endswith(".csv") else _bytes(rng, members[name])
+    sub, members[name] = (
+        _csv(rng, members[name]) if name.endswith(".csv") else _bytes(rng, members[name])
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for n, d in members.items():
@@ -348,8 +394,15 @@ def violations(m: Any, warned: list[str]) -> str:
         ("end < begin", bool((end < begin).any())),
         ("negative frame", bool((np.asarray(frame) < 0).any())),
         ("empty name", bool((long["name"].astype(str) == "").any())),
-        ("face without time", batch and bool(np.isnan(begin[(spans["model"] == "face").to_numpy()
-                                                 & (spans["api"] == "v0").to_numpy()]).any())),
+        (
+            "face without time",
+            batch
+            and bool(
+                np.isnan(
+                    begin[(spans["model"] == "face").to_numpy() & (spans["api"] == "v0").to_numpy()]
+                ).any()
+            ),
+        ),
     ]
     for label, bad in checks:
         if bad:
@@ -380,7 +433,7 @@ def run_case(base: str, kind: str, data: bytes, folder: Path) -> Outcome:
         silent = violations(m, [str(w.message) for w in caught])
     except hr.FormatError as exc:
         result, message = "FormatError", str(exc)
-    except Exception as exc:  # noqa: BLE001 - the point is to see every escape
+    except Exception as exc:
         result, message = type(exc).__name__, f"{exc}"[:300]
     changed = hashlib.sha256(path.read_bytes()).hexdigest() != before
     return Outcome(base, kind, result, message, changed, silent)
@@ -432,12 +485,14 @@ def main() -> None:
         outcomes = run(args.seed, args.n, Path(tmp))
     counts = Counter(o.result for o in outcomes)
     other = [o for o in outcomes if o.result not in ("ok", "FormatError")]
-    print(f"tried {len(outcomes)}  ok {counts['ok']}  FormatError {counts['FormatError']}  "
-          f"other {len(other)}  changed {sum(o.changed for o in outcomes)}  "
-          f"silent {sum(bool(o.silent) for o in outcomes)}")
+    print(
+        f"tried {len(outcomes)}  ok {counts['ok']}  FormatError {counts['FormatError']}  "
+        f"other {len(other)}  changed {sum(o.changed for o in outcomes)}  "
+        f"silent {sum(bool(o.silent) for o in outcomes)}"
+    )
     for label, c in Counter(o.silent for o in outcomes if o.silent).most_common():
         print(f"  silent {c:5d} {label}")
-    kinds = Counter((o.result, o.base.split('.')[-1], o.kind.split('=')[0]) for o in other)
+    kinds = Counter((o.result, o.base.split(".")[-1], o.kind.split("=")[0]) for o in other)
     for (res, ext, kind), c in kinds.most_common():
         print(f"  {c:5d} {res:22s} {ext:5s} {kind}")
     seen = set()

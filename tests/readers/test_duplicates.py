@@ -166,7 +166,9 @@ def test_other_scores_under_the_same_name_still_clash(tmp_path):
 def test_equal_scores_under_other_names_warn_and_keep_both(real):
     face = (real / "interviewiq_img4648_face.csv").read_bytes()  # same bytes as the zip member
     js = (real / "interviewiq_predictions.json").read_bytes()
-    with pytest.warns(PseudoReplicationWarning, match="p01_face.csv holds a recording of the same spans"):
+    with pytest.warns(
+        PseudoReplicationWarning, match="p01_face.csv holds a recording of the same spans"
+    ):
         m = hr.read({"interview.json": js, "p01_face.csv": face}, progress=False)
     assert sorted(m.spans(model="face")["source"].astype(str).unique()) == [
         "https://jbdehsbckejkbdkhwx.s3.amazonaws.com/IMG_4648.mp4",
@@ -181,9 +183,7 @@ def test_one_source_of_two_is_not_a_duplicate():
     only_url = simulate.v0_artifacts_zip(doc[:1])
     m = hr.read([both, only_url], progress=False)
     assert m.provenance["inputs"][1]["duplicate_of"] == "<bytes 0>"  # a subset is held
-    extra = simulate.v0_artifacts_zip(
-        doc[:1] + json.loads(_simulated_job(SIMULATED["url"], 6)[0])
-    )
+    extra = simulate.v0_artifacts_zip(doc[:1] + json.loads(_simulated_job(SIMULATED["url"], 6)[0]))
     with pytest.warns(PseudoReplicationWarning, match="<bytes 1> holds a recording"):
         m = hr.read([both, extra], progress=False)  # p01 is not in the JSON: not a duplicate
     assert "duplicate_of" not in m.provenance["inputs"][1]

@@ -34,6 +34,7 @@ def test_every_format_registers_itself_in_detection_order():
         "v0-csv",
         "v0-stream",
         "v1",
+        "contract-csv",
     ]
     folders = [n for n, f in readers.FORMATS.items() if f.folder is not None]
     assert folders == ["v0-artifacts", "v0-stream", "v1"]
@@ -46,6 +47,7 @@ def test_every_format_registers_itself_in_detection_order():
         "v0-csv": ("sources", "source", "file"),
         "v0-stream": ("source", "offsets"),
         "v1": ("source", "fps", "frame_times"),
+        "contract-csv": (),
     }
 
 

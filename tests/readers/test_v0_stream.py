@@ -32,7 +32,7 @@ def test_real_stream_sample(real):
     s = m.spans()
     validate(s, "spans")
     assert s[["source", "file", "model", "track", "span_id"]].values.tolist() == [
-        ["stream_face_response.json", "payload:0", "face", "0", 0]
+        ["stream_face_response", "payload:0", "face", "0", 0]
     ]
     pred = raw["face"]["predictions"][0]
     assert s["frame"][0] == 0 and math.isnan(s["begin"][0]) and math.isnan(s["end"][0])

@@ -48,7 +48,7 @@ def test_matches_direct_statsmodels(trials: pd.DataFrame) -> None:
         np.testing.assert_allclose(rows["p"], direct.pvalues.loc[terms], rtol=RTOL)
         np.testing.assert_allclose(rows["ci_low"], ci[0], rtol=RTOL)
         np.testing.assert_allclose(rows["ci_high"], ci[1], rtol=RTOL)
-        assert (rows["n_obs"] == len(sub)).all() and (rows["n_groups"] == 12).all()
+        assert (rows["n_obs"] == len(sub)).all() and (rows["n_subjects"] == 12).all()
         assert (rows["converged"] == direct.converged).all()
     tested = res["term"] != "Intercept"  # one family: every non-intercept term of the call
     np.testing.assert_allclose(

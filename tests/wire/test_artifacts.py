@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import pathlib
+import posixpath
 import io
 import zipfile
 
@@ -94,3 +96,90 @@ def test_face_crops():
     assert artifacts.is_face_crop(("x", "url-0-a.mp4", "faces", "a.mp4", "face_0", "frame=1.png"))
     assert not artifacts.is_face_crop(("x", "faces", "a.png"))
     assert artifacts.parse_member(("url-0-a.mp4", "faces", "a.mp4", "face_0", "f.png")) is None
+
+
+UNSAFE = [
+    "../../../../outside/x.mp4",
+    "..\\..\\x.mp4",
+    "C:\\x.mp4",
+    "C:x.mp4",
+    "/abs/x.mp4",
+    "a/./b//../x.mp4",
+    "\\\\server\\share\\x.mp4",
+    "x\x00y\n\x1f.mp4",
+    "..",
+    ".",
+    "",
+    " . ",
+]
+
+
+def _assert_inside(path):
+    parts = path.split("/")
+    assert not path.startswith("/"), path
+    assert "\\" not in path and ":" not in path, path
+    assert not any(ord(c) < 32 for c in path), path
+    assert all(p.strip(". ") != "" for p in parts), path
+    assert posixpath.normpath(path) == path  # nothing to collapse: no '.', '..', '//'
+    root = pathlib.PurePosixPath("/archive")
+    assert (root / path).is_relative_to(root)
+
+
+@pytest.mark.parametrize("name", UNSAFE)
+def test_member_path_never_leaves_the_archive_root(name):
+    path = artifacts.member_path(kind="file", index=3, basename=name, file=name, model="face")
+    _assert_inside(path)
+    folder, file, model = artifacts.parse_member(path.split("/"))
+    assert model == "face"
+    assert folder.startswith("file-3-") and "/" not in folder
+    assert artifacts.SOURCE_FOLDER.match(folder)["index"] == "3"
+    assert file and "/.." not in f"/{file}"
+
+
+@pytest.mark.parametrize(
+    ("basename", "file", "expected"),
+    [
+        (
+            "../../../../outside/x.mp4",
+            "../../../../outside/x.mp4",
+            "file-0-.._.._.._.._outside_x.mp4/csv/_/_/_/_/outside/x.mp4/face.csv",
+        ),
+        ("..\\..\\x.mp4", "..\\..\\x.mp4", "file-0-.._.._x.mp4/csv/_/_/x.mp4/face.csv"),
+        ("C:\\x.mp4", "C:\\x.mp4", "file-0-C__x.mp4/csv/C_/x.mp4/face.csv"),
+        ("a\tb\x00.mp4", "d\x1f/a\nb.mp4", "file-0-a_b_.mp4/csv/d_/a_b.mp4/face.csv"),
+        ("..", "/", "file-0-_/csv/_/face.csv"),
+    ],
+)
+def test_member_path_of_unsafe_names_by_hand(basename, file, expected):
+    got = artifacts.member_path(kind="file", index=0, basename=basename, file=file, model="face")
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["talk.mp4", "IMG 4648 (1).MOV", "clips/part-2/a.wav", "über café.mp4", "a..b.mp4", ".hidden"],
+)
+def test_member_path_keeps_safe_names(name):
+    base = name.rsplit("/", 1)[-1]
+    path = artifacts.member_path(kind="url", index=12, basename=base, file=name, model="prosody")
+    assert path == f"url-12-{base}/csv/{name}/prosody.csv"
+    assert artifacts.parse_member(path.split("/")) == (f"url-12-{base}", name, "prosody")
+
+
+def test_simulator_uses_the_safe_member_path():
+    names = ["../../../../outside/x.mp4", "..\\..\\x.mp4", "C:\\x.mp4", "a\x01b.mp4"]
+    preds = [
+        {
+            "source": {"type": "file", "filename": n},
+            "results": {"predictions": [{"file": n, "models": {"face": {"grouped_predictions": []}}}]},
+        }
+        for n in names
+    ]
+    members = zipfile.ZipFile(io.BytesIO(simulate.v0_artifacts_zip(preds))).namelist()
+    expected = [
+        artifacts.member_path(kind="file", index=i, basename=n, file=n, model="face")
+        for i, n in enumerate(names)
+    ]
+    assert members == expected
+    for member in members:
+        _assert_inside(member)

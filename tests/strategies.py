@@ -1,4 +1,4 @@
-"""Hypothesis strategies of contract tables, shared by the clocks and aggregate tests.
+"""Hypothesis strategies of contract tables, shared by the tests (clocks, aggregate).
 
 The strategies draw rows (dicts) so that the brute-force references can loop over
 them; :func:`long_from_rows` and :func:`spans_from_rows` turn rows into tables with
