@@ -1,4 +1,4 @@
-"""Clients of the Hume APIs (v0 batch, v1 files) and their configuration objects.
+"""Clients of the Hume APIs (v0 batch and stream, v1 files and realtime) and their configurations.
 
 Configuration objects are frozen dataclasses validated at construction; every client
 talks HTTP through one layer (:mod:`humeresearch.clients._http`) with explicit
@@ -27,9 +27,13 @@ from humeresearch.clients._v0_config import (
     TranscriptionConfig,
     Window,
 )
+from humeresearch.clients._v0_payloads import Payload, media_stream, text_stream
 from humeresearch.clients._v0_requests import BatchConfig, StreamConfig
+from humeresearch.clients._v0_stream import StreamResult, V0StreamClient, read_stream
 from humeresearch.clients._v1_config import AudioConfig, V1Config, VideoConfig
 from humeresearch.clients._v1_files import V1Client, VideoBatch, pack_frames
+from humeresearch.clients._v1_realtime import V1RealtimeClient
+from humeresearch.clients._v1_sessions import RealtimeResult, RealtimeSession, read_sessions
 
 __all__ = [
     "resolve_key",
@@ -37,6 +41,16 @@ __all__ = [
     "HttpClient",
     "RetryPolicy",
     "V0BatchClient",
+    "V0StreamClient",
+    "V1RealtimeClient",
+    "Payload",
+    "RealtimeResult",
+    "RealtimeSession",
+    "StreamResult",
+    "media_stream",
+    "read_sessions",
+    "read_stream",
+    "text_stream",
     "V1Client",
     "VideoBatch",
     "pack_frames",

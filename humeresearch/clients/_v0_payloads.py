@@ -58,7 +58,9 @@ class Payload:
         )
 
     def __repr__(self) -> str:
-        return f"Payload({self.payload_id!r}, {self.kind}, offset={self.offset:g}, chars={self.chars})"
+        return (
+            f"Payload({self.payload_id!r}, {self.kind}, offset={self.offset:g}, chars={self.chars})"
+        )
 
 
 def subset(config: StreamConfig, kind: str) -> StreamConfig | None:

@@ -206,7 +206,9 @@ class V0StreamClient:
         return run_sync(self.stream_media_async(media, config=config, source=source, fps=fps))
 
 
-def _result(source: str, payloads: Sequence[Payload], replies: list[dict[str, Any]]) -> StreamResult:
+def _result(
+    source: str, payloads: Sequence[Payload], replies: list[dict[str, Any]]
+) -> StreamResult:
     return StreamResult(
         source,
         replies,

@@ -69,7 +69,7 @@ def bucket_of(sources: Iterable[str], buckets: int) -> np.ndarray:
     Examples
     --------
     >>> bucket_of(["a.mp4", "a.mp4", "b.mp4"], 16).tolist()
-    [10, 10, 6]
+    [4, 4, 12]
     """
     out = [
         int.from_bytes(hashlib.blake2b(str(s).encode(), digest_size=8).digest(), "big") % buckets

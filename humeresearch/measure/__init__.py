@@ -20,6 +20,10 @@ Examples
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from humeresearch.measure._config import APIS, Api
 from humeresearch.measure._context import Cancel
 from humeresearch.measure._inputs import Text
@@ -40,3 +44,18 @@ __all__ = [
     "measure_async",
     "run_seconds",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as :func:`measure` (the package and the function share a name).
+
+    ``humeresearch.measure(...)`` measures whether the top-level name resolved to the
+    function or to this package (importing ``humeresearch.measure.cli`` rebinds the
+    attribute to the package).
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return measure(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

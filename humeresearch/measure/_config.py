@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from humeresearch.clients import AudioConfig, BatchConfig, V1Config, VideoConfig
+from humeresearch.clients import AudioConfig, BatchConfig, StreamConfig, V1Config, VideoConfig
 from humeresearch.wire import content_hash
 
 Api = Literal["v1", "v0"]
@@ -16,9 +16,20 @@ Api = Literal["v1", "v0"]
 APIS: tuple[str, ...] = ("v1", "v0")
 
 ConfigLike = Union[
-    V1Config, AudioConfig, VideoConfig, BatchConfig, dict, str, "os.PathLike[str]", None
+    V1Config,
+    AudioConfig,
+    VideoConfig,
+    BatchConfig,
+    StreamConfig,
+    dict,
+    str,
+    "os.PathLike[str]",
+    None,
 ]
-"""A configuration object, its JSON as a dict, or the path of a JSON file."""
+"""A configuration object, its JSON as a dict, or the path of a JSON file.
+
+With ``api="v0"``, a :class:`~humeresearch.clients.StreamConfig` (or a dict
+``{"stream": {"models": ...}}``) measures through the v0 stream instead of batch jobs."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ class Resolved:
     Attributes
     ----------
     api : {"v1", "v0"}
-    config : V1Config or BatchConfig
+    config : V1Config, BatchConfig or StreamConfig
     data : dict
         Its JSON (what the ledger and the provenance keep).
     digest : str
@@ -55,11 +66,11 @@ def resolve(api: Api, config: ConfigLike) -> Resolved:
     if isinstance(config, (str, os.PathLike)):
         config = json.loads(Path(config).read_text(encoding="utf-8"))
     if api == "v1":
-        obj = _v1(config)
+        obj: Any = _v1(config)
         data = obj.to_dict()
     else:
         obj = _v0(config)
-        data = obj.to_dict()
+        data = {"stream": obj.to_dict()} if isinstance(obj, StreamConfig) else obj.to_dict()
     return Resolved(api, obj, data, content_hash({"api": api, "config": data}, []))
 
 
@@ -77,11 +88,15 @@ def _v1(config: Any) -> V1Config:
     raise TypeError(f"measure: api='v1' takes a V1Config (or dict), got {type(config).__name__}")
 
 
-def _v0(config: Any) -> BatchConfig:
+def _v0(config: Any) -> BatchConfig | StreamConfig:
     if config is None:
         return BatchConfig()
-    if isinstance(config, BatchConfig):
+    if isinstance(config, (BatchConfig, StreamConfig)):
         return config
+    if isinstance(config, dict) and set(config) == {"stream"}:
+        return StreamConfig.from_dict(config["stream"])
     if isinstance(config, dict):
         return BatchConfig.from_dict(config)
-    raise TypeError(f"measure: api='v0' takes a BatchConfig (or dict), got {type(config).__name__}")
+    raise TypeError(
+        f"measure: api='v0' takes a BatchConfig or StreamConfig (or dict), got {type(config).__name__}"
+    )

@@ -12,8 +12,6 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from humeresearch._measurements import Measurements
 from humeresearch.measure._inputs import Item
 from humeresearch.measure._ledger import Key, Ledger
@@ -33,6 +31,11 @@ def read_input(ledger: Ledger, key: Key, item: Item) -> Measurements:
     row = ledger.row(key)
     assert row is not None and row["state"] == "done"
     record = {"measured_input": item.name, "content_hash": item.content_hash, "api": key[1]}
+    if key[1] == "v0" and row["result_path"].endswith("stream.json"):
+        from humeresearch.clients import StreamResult
+
+        m = StreamResult.load(project / row["result_path"]).read()
+        return _retag(m, source=item.name, record=record)
     if key[1] == "v0":
         m = hr.read(project / row["result_path"], format="v0-predictions")
         return _retag(m, source=item.name, record=record)

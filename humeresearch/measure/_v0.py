@@ -10,11 +10,18 @@ interrupted call is resolved the same way before anything is sent.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
 
-from humeresearch.clients import ApiError, TransportError, V0BatchClient
+from humeresearch.clients import (
+    ApiError,
+    StreamConfig,
+    TransportError,
+    V0BatchClient,
+    V0StreamClient,
+)
 from humeresearch.measure._context import Context, InputFailed, write_atomic
 from humeresearch.measure._inputs import Item
 
@@ -30,7 +37,10 @@ def _inputs(item: Item) -> dict[str, Any]:
 
 
 async def run_v0(ctx: Context, item: Item) -> None:
-    """Measure ``item`` with one v0 job; the ledger row ends ``done`` or raises."""
+    """Measure ``item`` with one v0 job (or the stream); the ledger row ends ``done`` or raises."""
+    if isinstance(ctx.resolved.config, StreamConfig):
+        await run_v0_stream(ctx, item)
+        return
     key = ctx.key(item)
     row = ctx.ledger.row(key) or {}
     job_id = None
@@ -128,3 +138,32 @@ async def _wait(ctx: Context, item: Item, job_id: str) -> dict[str, Any]:
             waiting = True
         await ctx.sleep(delay)
         delay = min(delay * 2, ctx.max_poll)
+
+
+async def run_v0_stream(ctx: Context, item: Item) -> None:
+    """Measure ``item`` through the v0 stream: payloads within the limits, replies stored.
+
+    A stream creates nothing that could be paid twice by a retry, so an interrupted
+    input is simply streamed again.
+    """
+    if item.kind == "url":
+        raise InputFailed("the v0 stream takes local media and texts, not URLs")
+    key = ctx.key(item)
+    row = ctx.ledger.row(key) or {}
+    ctx.ledger.update(key, state="submitted", attempts=int(row.get("attempts") or 0) + 1)
+    client = V0StreamClient(ctx.client.http.base_url, api_key=ctx.secret)
+    config = ctx.resolved.config
+    if item.kind == "text":
+        result = await client.stream_text_async(item.value, config=config, source=item.name)
+    else:
+        try:
+            result = await client.stream_media_async(item.value, config=config, source=item.name)
+        except ValueError as exc:
+            raise InputFailed(str(exc)) from None
+    path = ctx.raw_dir(item) / "stream.json"
+    write_atomic(path, json.dumps(
+        {"source": result.source, "replies": result.replies, "offsets": result.offsets,
+         "chars": result.chars}
+    ).encode())  # fmt: skip
+    ctx.ledger.update(key, state="done", result_path=ctx.rel(path), reason=None)
+    ctx.emit(item, "done")

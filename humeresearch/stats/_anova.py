@@ -157,7 +157,7 @@ def anova(
     >>> from humeresearch import testing
     >>> df = testing.study(subjects=8, conditions=("a", "b", "c"), names=("Joy",),
     ...                    effects={"Joy": 0.3})
-    >>> res = hr.anova(df, within="condition", subject="participant")
+    >>> res = hr.stats.anova(df, within="condition", subject="participant")
     >>> res[["name", "term", "test", "n_subjects", "df", "df2"]]
       name       term      test  n_subjects   df   df2
     0  Joy  condition  rm_anova           8  2.0  14.0

@@ -4,34 +4,42 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._tables import TableLike, as_frame, check_option, require_columns
-from humeresearch.define import Agg, Alternative, Correction, Effect, Test, Weight
-from humeresearch.errors import PseudoReplicationWarning, StatsWarning
+from humeresearch._tables import TableLike, as_frame, check_option
+from humeresearch.define import Agg, Alternative, CiMethod, Correction, Effect, Posthoc, Test, Weight
+from humeresearch.errors import StatsWarning
 from humeresearch.stats import _twogroup
 from humeresearch.stats._common import (
     check_confidence,
-    check_design,
     check_positive_int,
-    repeated_measures,
-    require_numeric,
     resolve_by,
     two_levels,
     warn_notes,
-    warn_pooled_tracks,
 )
+from humeresearch.stats._compare_steps import AGAINST as _AGAINST
+from humeresearch.stats._compare_steps import COLUMNS as _COLUMNS
+from humeresearch.stats._compare_steps import auto_effect as _auto_effect
+from humeresearch.stats._compare_steps import check_columns as _check_columns
+from humeresearch.stats._compare_steps import check_combination as _check_combination
+from humeresearch.stats._compare_steps import check_units as _check_units
+from humeresearch.stats._compare_steps import design_of as _design
+from humeresearch.stats._compare_steps import posthoc_of as _posthoc
+from humeresearch.stats._compare_steps import run as _run
+from humeresearch.stats._compare_steps import test_name as _test_name
 from humeresearch.stats._correct import correct_frame
-from humeresearch.stats._reduce import Reduced, check_nested, dense_blocks, reduce_units
+from humeresearch.stats._omnibus import omnibus_rows
+from humeresearch.stats._reduce import check_nested, reduce_units
 
 _FUNC = "compare"
-_EFFECTS = {"between": define.BETWEEN_EFFECTS, "within": define.WITHIN_EFFECTS}
-_Part = tuple[np.ndarray, int, dict[str, np.ndarray]]
+_EFFECTS = {
+    "between": define.BETWEEN_EFFECTS,
+    "within": define.WITHIN_EFFECTS,
+    "against": define.WITHIN_EFFECTS,
+}
 
 
 def compare(
@@ -53,6 +61,10 @@ def compare(
     correct_within: str | Sequence[str] | None = None,
     reference: Any = None,
     weight: Weight = "duration",
+    against: float | None = None,
+    omnibus: bool | None = None,
+    posthoc: Posthoc = "auto",
+    ci_method: CiMethod = "normal",
 ) -> pd.DataFrame:
     """Compare conditions for every expression: test, effect size with CI, corrected p.
 
@@ -239,41 +251,50 @@ def compare(
     1    Joy         a     b  welch_t            4        4
     """
     data = as_frame(data, func=_FUNC)
-    design, cond = check_design(between, within, _FUNC)
-    check_option(test, define.TESTS, name="test", func=_FUNC)
-    check_option(correction, define.CORRECTIONS, name="correction", func=_FUNC)
-    check_option(effect, _EFFECTS[design], name="effect", func=_FUNC)
-    check_option(agg, define.AGGS, name="agg", func=_FUNC)
-    check_option(alternative, define.ALTERNATIVES, name="alternative", func=_FUNC)
-    check_option(weight, define.WEIGHTS, name="weight", func=_FUNC)
+    design, cond = _design(between, within, against)
+    for option, choices, name in (
+        (test, define.TESTS, "test"),
+        (correction, define.CORRECTIONS, "correction"),
+        (effect, _EFFECTS[design], "effect"),
+        (agg, define.AGGS, "agg"),
+        (alternative, define.ALTERNATIVES, "alternative"),
+        (weight, define.WEIGHTS, "weight"),
+        (posthoc, define.POSTHOCS, "posthoc"),
+        (ci_method, define.CI_METHODS, "ci_method"),
+    ):
+        check_option(option, choices, name=name, func=_FUNC)
     check_confidence(confidence, _FUNC)
     n_permutations = check_positive_int(n_permutations, "n_permutations", _FUNC)
+    if design == "against":
+        data = data.assign(**{cond: _AGAINST})
     roles = [value, cond, *([subject] if subject is not None else [])]
     by_cols = resolve_by([(data, "data")], by, func=_FUNC, roles=roles)
     _check_columns(data, value, cond, subject, by_cols)
-    if design == "within" and subject is None:
-        raise ValueError(f"{_FUNC}: within= pairs observations by subject; pass subject=")
-    if subject is None:
-        reason = repeated_measures(data, by_cols, cond)
-        if reason:
-            warnings.warn(
-                _PSEUDO_REPLICATION.format(reason), PseudoReplicationWarning, stacklevel=2
-            )
-    else:
-        warn_pooled_tracks(data, by_cols, _FUNC)
-    levels = two_levels(data, cond, _FUNC, reference)
+    _check_units(data, design, cond, subject, by_cols)
+    levels = [_AGAINST] if design == "against" else two_levels(data, cond, _FUNC, reference)
     red = reduce_units(data, value, by_cols, cond, subject, agg, levels, weight)
     if design == "between" and subject is not None:
         check_nested(red, subject, levels, _FUNC)
     test_kind = "t" if test == "auto" else test
     eff = _auto_effect(effect, test_kind, design)
-    opt = _twogroup.Options(test_kind, eff, alternative, n_permutations, seed, confidence)
-    out = _run(red, levels, design, opt, cond)
-    out["test"] = _twogroup.TEST_NAMES[(design, test_kind)]
-    out["p_adj"] = correct_frame(out, correction, correct_within, _FUNC)
-    out["correction"] = correction
+    _check_combination(design, test_kind, eff, ci_method, alternative, posthoc, omnibus, levels)
+    post = _posthoc(posthoc, design, test_kind, len(levels))
+    opt = _twogroup.Options(
+        test_kind, eff, alternative, n_permutations, seed, confidence, ci_method
+    )
+    out = _run(red, levels, design, opt, cond, post, against)
+    out["test"] = _test_name(design, test_kind, post)
     out["effect_type"] = _twogroup.EFFECT_NAMES[eff]
-    out = out[[*by_cols, *_COLUMNS]]
+    if design == "against":
+        out["reference"] = pd.Categorical([repr(float(against))] * len(out))
+        out["other"] = pd.Categorical([value] * len(out))
+    if omnibus if omnibus is not None else len(levels) >= 3 and test_kind != "permutation":
+        extra = omnibus_rows(red, levels, design, test_kind, cond)
+        out = pd.concat([extra, out], ignore_index=True).sort_values("_gid", kind="stable")
+    families = [*([correct_within] if isinstance(correct_within, str) else correct_within or [])]
+    out["p_adj"] = correct_frame(out, correction, [*families, "kind"], _FUNC)
+    out["correction"] = correction
+    out = out[[*by_cols, *_COLUMNS]].reset_index(drop=True)
     warn_notes(out["note"], _FUNC, len(out))
     if design == "within" and out["n_unpaired"].sum():
         warnings.warn(
@@ -282,103 +303,4 @@ def compare(
             StatsWarning,
             stacklevel=2,
         )
-    return out
-
-
-_PSEUDO_REPLICATION = (
-    f"{_FUNC}: the rows are repeated measures ({{}}) and no subject= was given, so every "
-    "row counts as an independent observation (pseudo-replication: far too many false "
-    "positives). Pass subject= to reduce to one value per subject and condition first."
-)
-
-_COLUMNS = [
-    "reference",
-    "other",
-    "test",
-    "n_reference",
-    "n_other",
-    "n_unpaired",
-    "mean_reference",
-    "mean_other",
-    "sd_reference",
-    "sd_other",
-    "diff",
-    "statistic",
-    "df",
-    "p",
-    "p_adj",
-    "correction",
-    "effect",
-    "effect_type",
-    "ci_low",
-    "ci_high",
-    "note",
-]
-
-
-def _check_columns(
-    data: pd.DataFrame, value: str, cond: str, subject: str | None, by_cols: list[str]
-) -> None:
-    """The analysed columns exist, ``value`` is numeric, and no column plays two roles."""
-    needed = [value, cond] + ([subject] if subject is not None else [])
-    require_columns(data, needed, func=_FUNC)
-    require_numeric(data, value, _FUNC)
-    clash = [c for c in needed if c in by_cols]
-    if clash or len(set(needed)) != len(needed):
-        raise ValueError(f"{_FUNC}: value, the condition, subject and by must be distinct columns")
-    if set(by_cols) & set(_COLUMNS):
-        raise ValueError(
-            f"{_FUNC}: by columns {sorted(set(by_cols) & set(_COLUMNS))} clash with result columns"
-        )
-
-
-def _auto_effect(effect: str, test_kind: str, design: str) -> str:
-    """The effect size ``"auto"`` stands for: rank-biserial for rank tests, else g or d_z."""
-    if effect != "auto":
-        return effect
-    if test_kind == "rank":
-        return "rank_biserial"
-    return "hedges_g" if design == "between" else "d_z"
-
-
-def _run(
-    red: Reduced, levels: list[Any], design: str, opt: _twogroup.Options, cond: str
-) -> pd.DataFrame:
-    """Every pair of levels of every group through the test kernel, as one table."""
-    kernel = _twogroup.between if design == "between" else _twogroup.within
-    pairs = list(combinations(range(len(levels)), 2))
-    parts: list[_Part] = []
-    for g0, block in dense_blocks(red, len(levels)):
-        gids = np.arange(g0, g0 + block.shape[2])
-        for k, (i, j) in enumerate(pairs):  # level i is the reference of the pair
-            parts.append((gids, k, kernel(block[j], block[i], opt)))
-    if not parts:
-        raise ValueError(f"{_FUNC}: no rows with a {cond!r}, subject and by value to compare")
-    return _assemble(parts, red.keys, levels, pairs)
-
-
-def _assemble(
-    parts: list[_Part],
-    keys: pd.DataFrame,
-    levels: list[Any],
-    pairs: list[tuple[int, int]],
-) -> pd.DataFrame:
-    gid = np.concatenate([p[0] for p in parts])
-    pid = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
-    order = np.lexsort((pid, gid))
-    gid, pid = gid[order], pid[order]
-    cols = {name: np.concatenate([p[2][name] for p in parts])[order] for name in parts[0][2]}
-    out = keys.iloc[gid].reset_index(drop=True)
-    a_codes = np.array([i for i, _ in pairs])[pid]
-    b_codes = np.array([j for _, j in pairs])[pid]
-    out["reference"] = pd.Categorical.from_codes(a_codes, categories=levels)
-    out["other"] = pd.Categorical.from_codes(b_codes, categories=levels)
-    for name in ("n_reference", "n_other", "n_unpaired"):
-        out[name] = cols[name].astype(np.int64)
-    for name in ("mean_reference", "mean_other", "sd_reference", "sd_other"):
-        out[name] = cols[name].astype(float)
-    out["diff"] = out["mean_other"] - out["mean_reference"]
-    for name in ("statistic", "df", "p", "effect", "ci_low", "ci_high"):
-        out[name] = cols[name].astype(float)
-    out["note"] = pd.array(cols["note"].astype(str), dtype="str")
     return out

@@ -24,6 +24,8 @@ from humeresearch.stats._common import (
 from humeresearch.stats._correct import correct_frame
 
 _FUNC = "mixed"
+#: per-model facts repeated on every row of the model.
+_MODEL = ("var_subject", "var_residual", "llf", "aic", "bic")
 _FIT_ERRORS = (np.linalg.LinAlgError, ValueError, ZeroDivisionError, FloatingPointError)
 
 
@@ -111,6 +113,13 @@ def mixed(
           ``Intercept``) and method;
         * ``ci_low``, ``ci_high`` (float): Wald ``confidence`` interval;
         * ``n_obs``, ``n_subjects`` (int): observations and levels of ``subject`` used;
+        * ``var_subject`` (float): variance of the random intercept of ``subject``
+          (NaN when ``re_formula`` has no intercept);
+        * ``var_residual`` (float): residual variance (statsmodels' ``scale``);
+        * ``llf``, ``aic``, ``bic`` (float): log-likelihood (restricted under
+          REML) and the information criteria (NaN under REML, as statsmodels
+          reports them: compare models fitted with ``reml=False``, or use
+          :func:`humeresearch.stats.lrt`);
         * ``converged`` (bool): statsmodels' convergence flag (False if the fit failed);
         * ``note`` (str): ``not converged``, ``fit warning: <category>`` (e.g.
           ``fit warning: RuntimeWarning``; ``;`` separated) or ``fit failed:
@@ -163,10 +172,10 @@ def mixed(
     >>> res = hr.mixed(df, formula="score ~ condition", subject="participant")
     >>> res[["name", "term", "n_obs", "n_subjects"]]
         name            term  n_obs  n_subjects
-    0  Anger       Intercept    120        12
-    1  Anger  condition[T.b]    120        12
-    2    Joy       Intercept    120        12
-    3    Joy  condition[T.b]    120        12
+    0  Anger       Intercept    120          12
+    1  Anger  condition[T.b]    120          12
+    2    Joy       Intercept    120          12
+    3    Joy  condition[T.b]    120          12
     """
     data = as_frame(data, func=_FUNC)
     if not isinstance(formula, str) or "~" not in formula:
@@ -195,7 +204,7 @@ def mixed(
     out["correction"] = correction
     _warn_fits(out, by_cols)
     cols = ["term", "estimate", "se", "z", "p", "p_adj", "correction", "ci_low", "ci_high"]
-    return out[[*by_cols, *cols, "n_obs", "n_subjects", "converged", "note"]]
+    return out[[*by_cols, *cols, "n_obs", "n_subjects", *_MODEL, "converged", "note"]]
 
 
 @dataclass(frozen=True)
@@ -300,8 +309,9 @@ def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
             error = f"fit failed: {type(exc).__name__}"
     kinds = list(dict.fromkeys(w.category.__name__ for w in caught))
     if res is None:
-        info.update(terms=None, converged=False, note=error)
+        info.update(dict.fromkeys(_MODEL, np.nan), terms=None, converged=False, note=error)
         return info
+    info.update(model_facts(res, spec.subject))
     names = list(res.fe_params.index)
     ci = np.asarray(res.conf_int(alpha=alpha).loc[names], dtype=float)
     est = res.fe_params.to_numpy(dtype=float)
@@ -348,6 +358,7 @@ def _table(
             "ci_high",
             "n_obs",
             "n_subjects",
+            *_MODEL,
             "converged",
             "note",
         )
@@ -359,7 +370,7 @@ def _table(
         cols["term"].extend(terms)
         for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
             cols[c].extend(info[c] if info["terms"] is not None else [np.nan] * m)
-        for c in ("n_obs", "n_subjects", "converged", "note"):
+        for c in ("n_obs", "n_subjects", *_MODEL, "converged", "note"):
             cols[c].extend([info[c]] * m)
     out = (
         keys.iloc[gids].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(gids)))
@@ -369,6 +380,23 @@ def _table(
         out[c] = np.asarray(cols[c], dtype=float)
     out["n_obs"] = np.asarray(cols["n_obs"], dtype=np.int64)
     out["n_subjects"] = np.asarray(cols["n_subjects"], dtype=np.int64)
+    for c in _MODEL:
+        out[c] = np.asarray(cols[c], dtype=float)
     out["converged"] = np.asarray(cols["converged"], dtype=bool)
     out["note"] = pd.array(cols["note"], dtype="str")
     return out
+
+
+def model_facts(res: Any, subject: str) -> dict[str, float]:
+    """Random-intercept and residual variances, log-likelihood, AIC and BIC of a fit."""
+    cov_re = res.cov_re
+    names = [str(c) for c in cov_re.index]
+    labels = ("Group", "Intercept", subject)
+    var = next((cov_re.iloc[i, i] for i, c in enumerate(names) if c in labels), None)
+    return {
+        "var_subject": float(var) if var is not None else np.nan,
+        "var_residual": float(res.scale),
+        "llf": float(res.llf),
+        "aic": float(res.aic),
+        "bic": float(res.bic),
+    }

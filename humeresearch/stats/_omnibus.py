@@ -57,6 +57,7 @@ def omnibus_rows(
     out["ci_low"] = np.nan
     out["ci_high"] = np.nan
     out["note"] = pd.array([t.note for _, t in terms], dtype="str")
+    out["_gid"] = gid
     return out
 
 

@@ -175,3 +175,21 @@ def test_sync_call_inside_a_running_loop(serve, tmp_path):
 
     m = asyncio.run(cell())
     assert set(m.spans()["source"]) == {"nb"}
+
+
+def test_v0_stream_mode_through_measure(study, serve, tmp_path):
+    from humeresearch.clients import LanguageConfig, ProsodyConfig, StreamConfig
+
+    srv = serve()
+    cfg = StreamConfig(prosody=ProsodyConfig(), language=LanguageConfig(granularity="sentence"))
+    inputs = [study / "b.wav", Text("One sentence. Another one.", name="t")]
+    m = run(inputs, srv, tmp_path, api="v0", config=cfg)
+    spans = m.spans()
+    assert set(spans["model"]) == {"prosody", "language"}
+    wav = spans[spans["model"] == "prosody"]
+    assert wav["end"].max() <= 12.0 and wav["begin"].min() >= 0.0
+    assert len(wav) == 6  # 1.5 s of tone in every 2 s, cut into <= 5 s payloads at pauses
+    assert srv.counters()["jobs_by_content"] == {}  # no batch job
+    again = run(inputs, srv, tmp_path, api="v0", config=cfg)
+    assert again.provenance["measure"]["summary"]["skipped"] == 2
+    assert again.spans()["begin"].equals(spans["begin"])

@@ -273,7 +273,14 @@ def test_three_levels_all_pairs() -> None:
     df = testing.study(
         subjects=12, design="between", conditions=("a", "b", "c"), names=("Joy", "Anger"), seed=4
     )
-    res = hr.compare(df, between="condition", subject="participant", correction="holm")
+    res = hr.compare(
+        df,
+        between="condition",
+        subject="participant",
+        correction="holm",
+        omnibus=False,
+        posthoc="pairwise",
+    )
     assert len(res) == 2 * 3
     assert res[["name", "reference", "other"]].astype(str).values.tolist() == [
         ["Joy", "a", "b"], ["Joy", "a", "c"], ["Joy", "b", "c"],
@@ -381,7 +388,7 @@ def test_degenerate_rows() -> None:
 
 
 def test_errors(frames_between: pd.DataFrame, frames_within: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="exactly one of between= .* or within="):
+    with pytest.raises(ValueError, match="exactly one of between= .* within= .* or against="):
         hr.compare(frames_between)
     with pytest.raises(ValueError, match="pass subject="):
         hr.compare(frames_within, within="condition")
@@ -415,7 +422,7 @@ def test_by_default_skips_missing_and_empty_is_one_group() -> None:
         ["name", "participant", "condition", "score"]
     ]
     res = hr.compare(df, between="condition", subject="participant")
-    assert list(res.columns[:3]) == ["name", "reference", "other"]
+    assert list(res.columns[:4]) == ["name", "kind", "reference", "other"]
     assert res.equals(hr.compare(df, between="condition", subject="participant", by="name"))
     whole = hr.compare(df, between="condition", subject="participant", by=())
     assert len(whole) == 1 and whole.columns[0] == "reference"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import pathlib
 import posixpath
-import io
 import zipfile
 
 import pytest
@@ -171,7 +171,9 @@ def test_simulator_uses_the_safe_member_path():
     preds = [
         {
             "source": {"type": "file", "filename": n},
-            "results": {"predictions": [{"file": n, "models": {"face": {"grouped_predictions": []}}}]},
+            "results": {
+                "predictions": [{"file": n, "models": {"face": {"grouped_predictions": []}}}]
+            },
         }
         for n in names
     ]
