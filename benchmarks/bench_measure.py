@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import subprocess
 import sys
@@ -23,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 SLOW = "slow:1.0@0.1"
+
+logging.getLogger("humeresearch.server").setLevel(logging.ERROR)
 
 
 def make_inputs(folder: Path, n: int) -> list[Path]:

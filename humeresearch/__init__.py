@@ -65,6 +65,13 @@ _LAZY: dict[str, str] = {
     "agreement": "humeresearch.stats:agreement",
     "cluster_test": "humeresearch.stats:cluster_test",
     "correct": "humeresearch.stats:correct",
+    "anova": "humeresearch.stats:anova",
+    "equivalence": "humeresearch.stats:equivalence",
+    "icc": "humeresearch.stats:icc",
+    "spearman_brown": "humeresearch.stats:spearman_brown",
+    "lrt": "humeresearch.stats:lrt",
+    "power": "humeresearch.stats:power",
+    "rescale": "humeresearch.stats:rescale",
     # subpackages and modules
     "define": "humeresearch.define",
     "errors": "humeresearch.errors",
@@ -126,4 +133,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         UnmatchedSpansWarning,
     )
     from humeresearch.readers import read
-    from humeresearch.stats import agreement, cluster_test, compare, correct, mixed
+    from humeresearch.stats import (
+        agreement,
+        anova,
+        cluster_test,
+        compare,
+        correct,
+        equivalence,
+        icc,
+        lrt,
+        mixed,
+        power,
+        rescale,
+        spearman_brown,
+    )

@@ -23,8 +23,9 @@ Examples
 
 from __future__ import annotations
 
+from humeresearch.dataset._align import align
 from humeresearch.dataset._engine import is_dask
-from humeresearch.dataset._ops import align, annotate, resample, summarize
+from humeresearch.dataset._ops import annotate, resample, summarize
 from humeresearch.dataset._read import Dataset, open_dataset
 from humeresearch.dataset._reduce import reduce
 from humeresearch.dataset._write import to_dataset

@@ -220,7 +220,9 @@ def _time(time: tuple[float, float] | None) -> tuple[float, float] | None:
     try:
         start, stop = (float(t) for t in time)
     except (TypeError, ValueError):
-        raise ValueError(f"open_dataset: time must be (start, stop) in seconds; got {time!r}") from None
+        raise ValueError(
+            f"open_dataset: time must be (start, stop) in seconds; got {time!r}"
+        ) from None
     if not start < stop:
         raise ValueError(f"open_dataset: time must have start < stop; got {time!r}")
     return start, stop

@@ -22,7 +22,11 @@ _PARTIAL = ["_sx", "_n", "_swx", "_sw"]
 
 
 def _keys(
-    columns: Sequence[str], by: str | Sequence[str] | None, cond: str, subject: str, time: str | None
+    columns: Sequence[str],
+    by: str | Sequence[str] | None,
+    cond: str,
+    subject: str,
+    time: str | None,
 ) -> list[str]:
     if by is None:
         by_cols = [c for c in define.EXPRESSION_KEYS if c in columns]

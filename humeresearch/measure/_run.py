@@ -263,6 +263,10 @@ async def _measure(
         else:
             todo.append(item)
     sem = asyncio.Semaphore(concurrency)
+    # blocking client calls run in threads: one per input in flight (the default pool
+    # has min(32, cpus + 4) threads and would cap concurrency on a small machine)
+    pool = concurrent.futures.ThreadPoolExecutor(concurrency + 4, thread_name_prefix="measure")
+    asyncio.get_running_loop().set_default_executor(pool)
     try:
         await asyncio.gather(*(_run_one(ctx, item, sem) for item in todo))
     finally:

@@ -152,7 +152,7 @@ async def _send(ctx: Context, item: Item, piece: Piece, face_state: str | None) 
         else:
             ctx.claimed.add(str(response.get("run_id")))
             ctx.inflight[slot] -= 1
-            _store(ctx, item, piece, response)
+            await asyncio.to_thread(_store, ctx, item, piece, response)
             ctx.emit(item, "sent", run_id=response.get("run_id"), reason=piece.name)
             return response
         ctx.emit(item, "retrying", reason=ctx.scrub(last))

@@ -10,7 +10,16 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._tables import TableLike, as_frame, check_option
-from humeresearch.define import Agg, Alternative, CiMethod, Correction, Effect, Posthoc, Test, Weight
+from humeresearch.define import (
+    Agg,
+    Alternative,
+    CiMethod,
+    Correction,
+    Effect,
+    Posthoc,
+    Test,
+    Weight,
+)
 from humeresearch.errors import StatsWarning
 from humeresearch.stats import _twogroup
 from humeresearch.stats._common import (
@@ -162,17 +171,53 @@ def compare(
         ``begin``/``end`` count every row once; ``"equal"``: every row once. So
         ``summarize(..., by=[subject, condition, ...])`` and ``compare`` give the
         same subject means.
+    against : float, optional
+        One-sample test of every expression's subject values against this value
+        (give it instead of ``between``/``within``; ``by`` may hold a condition
+        column to test each level): one-sample t (``one_sample_t``), Wilcoxon
+        signed-rank or sign-flip permutation of ``value - against``; effect d
+        (``mean - against) / sd``, as ``d_z``) or rank-biserial. ``reference`` is
+        the value (as text) and ``other`` the ``value`` column. For a baseline
+        window, :func:`humeresearch.stats.rescale` the epochs first and test
+        ``against=0``.
+    omnibus : bool, optional
+        Add one omnibus row per expression (``kind="omnibus"``) before its pairs:
+        repeated-measures ANOVA with the Greenhouse-Geisser corrected p (within),
+        Welch's ANOVA (between), Friedman or Kruskal-Wallis (``test="rank"``);
+        see :func:`humeresearch.stats.anova` for sphericity and generalised eta
+        squared. Default: with three or more levels (not for permutation tests).
+    posthoc : {"auto", "pairwise", "tukey", "games_howell"}, default "auto"
+        The pairs: ``"pairwise"``, the two-sample tests of ``test``;
+        ``"tukey"`` (Tukey's HSD, pooled variance of all levels) or
+        ``"games_howell"`` (Welch t and df), both ``between`` with ``test="t"``,
+        two-sided, p from the studentized range over the levels (already
+        family-wise within an expression; ``p_adj`` then corrects across
+        expressions). ``"auto"``: Games-Howell between with ``test="t"`` and three
+        or more levels (Welch's ANOVA's companion), else ``"pairwise"``.
+    ci_method : {"normal", "exact"}, default "normal"
+        CI of ``hedges_g`` and ``d_z``: ``"normal"`` approximation, or
+        ``"exact"``: inversion of the noncentral t (Steiger & Fouladi 1997; for g
+        the CI of d times Hedges' J).
 
     Returns
     -------
     DataFrame
-        One row per group of ``by`` and pair of levels, sorted by ``by`` then pair:
+        One row per group of ``by`` and pair of levels, sorted by ``by`` then pair
+        (with an omnibus row first per group when ``omnibus``):
 
         * the ``by`` columns;
+        * ``kind`` (str): ``"omnibus"`` or ``"pairwise"``. Omnibus rows have no
+          ``reference``/``other``, means or CI; ``n_reference`` = ``n_other`` = the
+          units tested; ``statistic`` is F, Q or H with ``df``, ``df2``; ``effect``
+          partial eta squared (Kendall's W, epsilon squared for rank tests).
+          ``kind`` always separates correction families (omnibus rows one family,
+          pairs another, each split further by ``correct_within``);
         * ``reference``, ``other`` (categorical): the two levels compared; every
           statistic and effect is ``other - reference``;
         * ``test`` (str): ``welch_t``, ``mann_whitney_u``, ``permutation``,
-          ``paired_t``, ``wilcoxon`` or ``sign_flip_permutation``;
+          ``paired_t``, ``wilcoxon``, ``sign_flip_permutation``, ``one_sample_t``,
+          ``tukey_hsd``, ``games_howell``; omnibus: ``rm_anova``, ``welch_anova``,
+          ``friedman``, ``kruskal_wallis``;
         * ``n_reference``, ``n_other`` (int): units (subjects, or rows without
           ``subject``) in each level; for ``within`` both are the number of
           complete pairs;
@@ -185,7 +230,8 @@ def compare(
           Wilcoxon's statistic as scipy reports it for ``other - reference``, or the
           observed difference of means (permutation tests);
         * ``df`` (float): degrees of freedom of the t tests (Welch-Satterthwaite
-          for ``welch_t``), NaN otherwise;
+          for ``welch_t``), NaN otherwise; ``df2`` (float): denominator df of the
+          omnibus F tests, NaN otherwise;
         * ``p``, ``p_adj`` (float): raw and corrected p-value;
         * ``correction`` (str): the correction method;
         * ``effect``, ``effect_type`` (float, str): ``hedges_g`` (pooled SD, exact
@@ -194,6 +240,10 @@ def compare(
         * ``ci_low``, ``ci_high`` (float): ``confidence`` interval of ``effect``
           (normal approximation for d and g, Fisher's z for rank-biserial; see
           :mod:`humeresearch.stats._effects` for the formulas);
+        * ``cles`` (float): common-language effect size, ``P(other > reference)``
+          with ties counted half: over all pairs of units between subjects and
+          against a value (McGraw & Wong 1992, as pingouin's ``CLES``), over the
+          subjects' paired differences within;
         * ``note`` (str): why a row has NaN results, "" otherwise: ``no data in other``,
           ``no data in reference``, ``no data``, ``no complete pairs``, ``fewer than 2 units
           in a condition``, ``fewer than 2 pairs``, ``zero variance``, ``all values

@@ -188,9 +188,7 @@ def exact_ci_between(
         return j * lo * scale, j * hi * scale
 
 
-def exact_ci_dz(
-    d: np.ndarray, n: np.ndarray, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
+def exact_ci_dz(d: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact CI of d_z (and of the one-sample d): the noncentral-t CI of
     ``t = d sqrt(n)`` on ``n - 1`` df, divided by ``sqrt(n)``."""
     n = np.asarray(n, dtype=float)

@@ -125,7 +125,9 @@ def lrt(
     out["correction"] = correction
     out["note"] = pd.array(out["note"].astype(str), dtype="str")
     cols = ["llf", "llf_reduced", "aic", "aic_reduced", "bic", "bic_reduced", "df"]
-    out = out[[*by_cols, *cols, "statistic", "p", "p_adj", "correction", "n_obs", "converged", "note"]]
+    out = out[
+        [*by_cols, *cols, "statistic", "p", "p_adj", "correction", "n_obs", "converged", "note"]
+    ]
     warn_notes(out["note"], _FUNC, len(out))
     return out
 
@@ -142,7 +144,9 @@ def _fit_ml(model: Any, spec: _Spec) -> dict[str, Any]:
             info.update(llf=np.nan, aic=np.nan, bic=np.nan, converged=False)
             info["note"] = f"fit failed: {type(exc).__name__}"
             return info
-    info.update({k: v for k, v in model_facts(res, spec.subject).items() if k in ("llf", "aic", "bic")})
+    info.update(
+        {k: v for k, v in model_facts(res, spec.subject).items() if k in ("llf", "aic", "bic")}
+    )
     info["converged"] = bool(res.converged)
     info["note"] = "" if res.converged else "not converged"
     return info

@@ -66,6 +66,4 @@ def bursty(seconds: float, *, seed: int = 0, silence_db: float = -70.0):
 
 def within(spans, segments, *, slack: float = 0.35) -> bool:
     """Whether every (begin, end) lies inside one segment widened by ``slack``."""
-    return all(
-        any(a - slack <= b0 and e0 <= b + slack for a, b in segments) for b0, e0 in spans
-    )
+    return all(any(a - slack <= b0 and e0 <= b + slack for a, b in segments) for b0, e0 in spans)

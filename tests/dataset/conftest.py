@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -32,7 +31,10 @@ def corpus(tmp_path_factory) -> dict:
     """Simulated v0 predictions JSON, one file per recording, written into a dataset."""
     root = tmp_path_factory.mktemp("corpus")
     study = simulate.study(
-        participants=6, duration=12.0, models=("face", "prosody"), seed=3,
+        participants=4,
+        duration=8.0,
+        models=("face", "prosody"),
+        seed=3,
         effects=[simulate.Effect("Joy", "treatment", 0.2)],
     )
     files = []
@@ -62,4 +64,3 @@ def assert_same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str] | None = None)
     pd.testing.assert_frame_equal(
         canon(a, keys), canon(b, keys), check_dtype=False, rtol=1e-12, atol=1e-12
     )
-

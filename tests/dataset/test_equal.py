@@ -32,9 +32,10 @@ def test_tables_have_the_same_rows_columns_and_dtypes(pair):
         a, lazy = getattr(dp, table)(), getattr(dk, table)()
         b = lazy.compute()
         assert list(lazy.columns) == list(a.columns)
-        assert lazy.dtypes.astype(str).replace("category", "c").tolist() == a.dtypes.astype(
-            str
-        ).replace("category", "c").tolist()
+        assert (
+            lazy.dtypes.astype(str).replace("category", "c").tolist()
+            == a.dtypes.astype(str).replace("category", "c").tolist()
+        )
         assert_same(a, b)
 
 
@@ -75,13 +76,19 @@ def test_align_within_file(pair, corpus):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", hr.UnmatchedSpansWarning)
         a, a_un = hr.align(face.long(), prosody.spans(), return_unmatched=True)
-    dface, dpros = (dataset.open_dataset(folder, model=m, engine="dask") for m in ("face", "prosody"))
+    dface, dpros = (
+        dataset.open_dataset(folder, model=m, engine="dask") for m in ("face", "prosody")
+    )
     b, b_un = dataset.align(dface, dpros, return_unmatched=True)
-    assert_same(a, b.compute())
+    b = b.compute()
+    extra = [c for c in b.columns if c not in a.columns]
+    assert b[extra].isna().all().all()  # candidates pandas leaves out (NA for every target)
+    assert_same(a, b.drop(columns=extra))
     assert_same(a_un, b_un.compute())
     # a Dask table the toolkit did not partition is shuffled on (source, file) first
     shuffled = dface.long().shuffle(on="span_id", npartitions=3)
-    assert_same(a, dataset.align(shuffled, prosody.spans().iloc[::-1]).compute())
+    c = dataset.align(shuffled, prosody.spans().iloc[::-1]).compute()
+    assert_same(a, c.drop(columns=extra))
 
 
 def test_annotate(pair, corpus):
@@ -99,7 +106,7 @@ def test_reduce_then_compare(pair, corpus, agg):
     small = dataset.reduce(
         dataset.annotate(dk, corpus["design"]), subject="participant", within="condition", agg=agg
     )
-    assert small.shape[0] == 6 * 2 * full.groupby(["model", "name"], observed=True).ngroups
+    assert small.shape[0] == 4 * 2 * full.groupby(["model", "name"], observed=True).ngroups
     assert_same(dataset.reduce(full, subject="participant", within="condition", agg=agg), small)
     a = hr.compare(full, within="condition", subject="participant", agg=agg)
     b = hr.compare(small, within="condition", subject="participant", agg=agg)
@@ -110,10 +117,11 @@ def test_reduce_then_mixed(pair, corpus):
     pytest.importorskip("statsmodels")
     dp, dk = pair
     full = hr.annotate(dp.long(), corpus["design"])
-    full = full[full["model"] == "face"]
+    full = full[(full["model"] == "face") & full["name"].isin(["Joy", "Calmness"])]
     small_pd = dataset.reduce(full, subject="participant", within="condition", by=["name"])
     ddf = dataset.annotate(dk, corpus["design"])
-    small_dk = dataset.reduce(ddf[ddf["model"] == "face"], subject="participant", within="condition", by=["name"])
+    face = ddf[(ddf["model"] == "face") & ddf["name"].isin(["Joy", "Calmness"])]
+    small_dk = dataset.reduce(face, subject="participant", within="condition", by=["name"])
     assert_same(small_pd, small_dk)
     kw = {"formula": "score ~ condition", "subject": "participant", "by": ["name"]}
     with warnings.catch_warnings():

@@ -36,7 +36,9 @@ def _covered(spans, known) -> set[int]:
 def test_v0_stream_payloads(recording):
     audio, known, path = recording
     with server.start(api_key=KEY) as srv:
-        result = V0StreamClient(srv.url, api_key=KEY).media(path, config=StreamConfig(prosody=ProsodyConfig()))
+        result = V0StreamClient(srv.url, api_key=KEY).media(
+            path, config=StreamConfig(prosody=ProsodyConfig())
+        )
     assert len(result.replies) >= SECONDS / 5
     spans = result.read().spans()
     got = list(zip(spans["begin"], spans["end"], strict=True))
@@ -51,7 +53,9 @@ def test_v1_upload_split_at_silences(recording, tmp_path, monkeypatch):
     # force pieces of about 60 s so the recording is split (at silences)
     monkeypatch.setattr(_audio, "UPLOAD_LIMIT", 2_000_000)
     monkeypatch.setattr(
-        _audio.split_audio, "__kwdefaults__", {**_audio.split_audio.__kwdefaults__, "max_bytes": 2_000_000}
+        _audio.split_audio,
+        "__kwdefaults__",
+        {**_audio.split_audio.__kwdefaults__, "max_bytes": 2_000_000},
     )
     with server.start(api_key=KEY) as srv:
         m = measure(path, project=tmp_path, base_url=srv.url, api_key=KEY, progress=False)

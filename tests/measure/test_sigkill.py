@@ -62,5 +62,8 @@ def test_sigkill_ten_times_then_resume(tmp_path):
         ref = subprocess.run(_command(folder, tmp_path / "ref", ref_srv.url), env=env,
                              capture_output=True)  # fmt: skip
         assert ref.returncode == 0
-    got, want = _table(project / "measurements.parquet"), _table(tmp_path / "ref" / "measurements.parquet")
+    got, want = (
+        _table(project / "measurements.parquet"),
+        _table(tmp_path / "ref" / "measurements.parquet"),
+    )
     pd.testing.assert_frame_equal(got, want)

@@ -425,7 +425,7 @@ def test_by_default_skips_missing_and_empty_is_one_group() -> None:
     assert list(res.columns[:4]) == ["name", "kind", "reference", "other"]
     assert res.equals(hr.compare(df, between="condition", subject="participant", by="name"))
     whole = hr.compare(df, between="condition", subject="participant", by=())
-    assert len(whole) == 1 and whole.columns[0] == "reference"
+    assert len(whole) == 1 and whole.columns[0] == "kind"
     va = subject_values(df, "Joy", "control")
     vb = subject_values(df, "Anger", "control")
     assert whole.iloc[0]["n_other"] == len(set(va) | set(vb))

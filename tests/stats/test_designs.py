@@ -182,7 +182,10 @@ def test_compare_omnibus_within_and_rank(three_within: pd.DataFrame) -> None:
     omni = res[res["kind"] == "omnibus"]
     assert (omni["test"] == "rm_anova").all() and (omni["effect_type"] == "eta_sq_partial").all()
     aov = anova(three_within, within="condition", subject="participant")
-    _close(omni[["statistic", "df", "df2", "p", "effect"]], aov[["statistic", "df", "df2", "p", "effect"]])
+    _close(
+        omni[["statistic", "df", "df2", "p", "effect"]],
+        aov[["statistic", "df", "df2", "p", "effect"]],
+    )
     assert (res.loc[res["kind"] == "pairwise", "test"] == "paired_t").all()
     rank = hr.compare(three_within, within="condition", subject="participant", test="rank")
     assert (rank.loc[rank["kind"] == "omnibus", "test"] == "friedman").all()
@@ -214,7 +217,9 @@ def test_tost_matches_pingouin() -> None:
     between = testing.study(subjects=16, design="between", names=NAMES, seed=11)
     w = equivalence(within, within="condition", subject="participant", bounds=0.2)
     b = equivalence(between, between="condition", subject="participant", bounds=0.2)
-    o = equivalence(within, against=0.5, subject="participant", bounds=0.2, by=["name", "condition"])
+    o = equivalence(
+        within, against=0.5, subject="participant", bounds=0.2, by=["name", "condition"]
+    )
     for name in NAMES:
         sub = _means(within, name, ["participant", "condition"]).pivot(
             index="participant", columns="condition", values="score")  # fmt: skip
@@ -245,7 +250,9 @@ def test_exact_ci_and_cles() -> None:
     res = hr.compare(between, between="condition", subject="participant", ci_method="exact")
     for _, row in res.iterrows():
         sub = _means(between, row["name"], ["participant", "condition"])
-        x, y = (sub.loc[sub["condition"] == c, "score"].to_numpy() for c in ("treatment", "control"))
+        x, y = (
+            sub.loc[sub["condition"] == c, "score"].to_numpy() for c in ("treatment", "control")
+        )
         _close(row["cles"], pg.compute_effsize(x, y, eftype="cles"))
         n1, n2 = len(x), len(y)
         df = n1 + n2 - 2

@@ -146,7 +146,7 @@ def test_rescale_as_mne(mode: str) -> None:
     events = pd.DataFrame({"source": ["a.mp4", "a.mp4"], "onset": [1.5, 4.0]})
     ep = hr.epochs(face, events, tmin=-1.0, tmax=1.5)
     out = rescale(ep, baseline=(-1.0, 0.0), method=mode)
-    for (event, name), sub in ep.groupby(["event", "name"], observed=True):
+    for _, sub in ep.groupby(["event", "name"], observed=True):
         base = sub.loc[(sub["time"] >= -1.0) & (sub["time"] <= 0.0), "score"].to_numpy()
         got = out.loc[sub.index, "score"].to_numpy()
         _close(got, _mne_rescale(sub["score"].to_numpy(), base, mode))

@@ -70,7 +70,8 @@ def test_the_figure_changes_with_the_view_and_the_selectors(data):
     heatmap = png_of(ex.figure)
     assert heatmap != timeline
     rows = [t.get_text() for t in ex.last_figure.get_axes()[0].get_yticklabels()]
-    assert sorted(rows) == sorted(ex.names.value)
+    expected = sorted(f"{m} · {n}" for m in ("face", "prosody") for n in ex.names.value)
+    assert sorted(rows) == expected  # one row per model and expression
     ex.view.value = "distribution"
     ticks = [t.get_text() for t in ex.last_figure.get_axes()[0].get_xticklabels()]
     assert sorted(ticks) == sorted(ex.names.value)
