@@ -72,7 +72,14 @@ _LAZY: dict[str, str] = {
     "lrt": "humeresearch.stats:lrt",
     "power": "humeresearch.stats:power",
     "rescale": "humeresearch.stats:rescale",
+    # measuring with the Hume APIs (the ``measure`` extra)
+    "measure": "humeresearch.measure:measure",
+    # corpora larger than memory (the ``dataset`` extra for Dask)
+    "to_dataset": "humeresearch.dataset:to_dataset",
+    "open_dataset": "humeresearch.dataset:open_dataset",
+    "Dataset": "humeresearch.dataset:Dataset",
     # subpackages and modules
+    "dataset": "humeresearch.dataset",
     "define": "humeresearch.define",
     "errors": "humeresearch.errors",
     "plot": "humeresearch.plot",
@@ -103,7 +110,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors _LAZY)
-    from humeresearch import define, errors, plot, server, simulate, testing, vocabularies, wire
+    from humeresearch import (
+        dataset,
+        define,
+        errors,
+        plot,
+        server,
+        simulate,
+        testing,
+        vocabularies,
+        wire,
+    )
     from humeresearch._contract import validate
     from humeresearch._measurements import Measurements, concat, read_parquet
     from humeresearch._tables import TableLike
@@ -117,6 +134,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         top_k,
     )
     from humeresearch.clocks import align, epochs, match_tracks, resample, smooth
+    from humeresearch.dataset import Dataset, open_dataset, to_dataset
     from humeresearch.errors import (
         ApiError,
         ConfigError,
@@ -132,6 +150,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         TransportError,
         UnmatchedSpansWarning,
     )
+    from humeresearch.measure import measure
     from humeresearch.readers import read
     from humeresearch.stats import (
         agreement,

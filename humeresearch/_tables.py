@@ -318,3 +318,23 @@ def tidy_categories(table: pd.DataFrame) -> pd.DataFrame:
             if len(values.cat.categories) != values.nunique(dropna=True):
                 table[column] = values.cat.remove_unused_categories()
     return table
+
+
+def is_scaled(data: object) -> bool:
+    """Whether ``data`` is a Dask DataFrame or an opened :class:`humeresearch.dataset.Dataset`.
+
+    The pandas functions hand such input to their scaled-out twin in
+    :mod:`humeresearch.dataset` (checked without importing Dask).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_scaled(pd.DataFrame())
+    False
+    """
+    if isinstance(data, pd.DataFrame):
+        return False
+    module = type(data).__module__
+    return module.partition(".")[0] == "dask" or (
+        module.startswith("humeresearch.dataset") and type(data).__name__ == "Dataset"
+    )

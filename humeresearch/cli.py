@@ -100,6 +100,16 @@ def _write(table: Any, out: Path, fmt: str, provenance: dict[str, Any], form: st
 def cmd_convert(args: argparse.Namespace) -> int:
     from humeresearch._contract import validate
 
+    if args.dataset:
+        if args.output:
+            raise InputFault("give either -o OUT or --dataset DIR, not both")
+        from humeresearch.dataset.cli import convert
+
+        return convert(
+            args.inputs, args.dataset, wide=args.wide, buckets=args.buckets, strict=args.strict
+        )
+    if not args.output:
+        raise InputFault("convert needs -o OUT (a file) or --dataset DIR")
     out = Path(args.output)
     fmt = _output_format(out, args.format)
     _refuse_overwriting_inputs(out, args.inputs)
@@ -222,7 +232,15 @@ def build_parser() -> tuple[
         description="Read every INPUT (files, folders, globs; format detected) and write one table.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (or --dataset DIR)")
+    p.add_argument(
+        "--dataset",
+        metavar="DIR",
+        help="add the inputs to a partitioned Parquet dataset (appends; an input already in it "
+        "is not added again)",
+    )
+    p.add_argument("--wide", action="store_true", help="with --dataset: also write wide tables")
+    p.add_argument("--buckets", type=int, default=16, help="with --dataset: source hash buckets")
     p.add_argument(
         "--form",
         choices=define.FORMS,

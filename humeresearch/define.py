@@ -250,3 +250,11 @@ OPTIONS.update(
         "POWER_DESIGNS": (POWER_DESIGNS, PowerDesign),
     }
 )
+
+# -- stats: reporting ------------------------------------------------------------------------
+
+#: styles of ``stats.report``: APA (7th edition) plain text.
+REPORT_STYLES: tuple[str, ...] = ("apa",)
+ReportStyle = Literal["apa"]
+
+OPTIONS.update({"REPORT_STYLES": (REPORT_STYLES, ReportStyle)})

@@ -272,3 +272,16 @@ def test_python_entry_points_name_their_missing_extra(tmp_path):
     assert len(lines) == 2
     assert 'pip install "humeresearch[measure]"' in lines[0]
     assert 'pip install "humeresearch[server]"' in lines[1]
+
+
+def test_convert_into_a_dataset_appends_each_input_once(fixtures, tmp_path, capsys):
+    from humeresearch import dataset
+
+    src = str(fixtures / "interviewiq_predictions.json")
+    folder = tmp_path / "corpus"
+    assert main(["convert", src, "--dataset", str(folder)]) == 0
+    assert main(["convert", src, "--dataset", str(folder)]) == 0
+    assert "0 added, 1 already there" in capsys.readouterr().out
+    long = dataset.open_dataset(folder).long()
+    assert len(long) == len(hr.read(src).long())
+    assert main(["convert", src, "--dataset", str(folder), "-o", str(tmp_path / "x.csv")]) == 2

@@ -40,6 +40,7 @@ SUBPACKAGES = (
     "wire",
     "define",
     "errors",
+    "dataset",
 )
 
 #: parameters that may be positional, beyond a first parameter named ``data``.
@@ -77,6 +78,8 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "simulate.VideoSession.face_id": ("identity",),
     "server.parse_faults": ("spec",),
     "content_hash": ("config", "files"),
+    "to_dataset": ("inputs", "path"),
+    "open_dataset": ("path",),
 }
 
 #: banned synonyms and the vocabulary name to use instead.

@@ -9,7 +9,7 @@ import pandas as pd
 
 from humeresearch import define
 from humeresearch._groups import table_codes
-from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch._tables import TableLike, as_frame, check_option, is_scaled, require_columns
 
 
 def _design_rows(design: pd.DataFrame, keys: list[str], ambiguous: str) -> pd.DataFrame:
@@ -114,6 +114,10 @@ def annotate(
     [{'source': 'p1.mp4', 'participant': 'P1', 'condition': 'control'}, \
 {'source': 'p2.mp4', 'participant': 'P2', 'condition': 'stress'}]
     """
+    if is_scaled(data):  # a Dask table or an opened dataset: the scaled-out twin
+        from humeresearch import dataset
+
+        return dataset.annotate(data, design, on=on, missing=missing, ambiguous=ambiguous)
     check_option(missing, define.MISSING_POLICIES, name="missing", func="annotate")
     check_option(ambiguous, define.AMBIGUOUS_POLICIES, name="ambiguous", func="annotate")
     data = as_frame(data, func="annotate", name="data")

@@ -24,6 +24,7 @@ from humeresearch._groups import (
 from humeresearch._tables import (
     TableLike,
     as_long,
+    is_scaled,
     mark_scores,
     require_columns,
     tidy_categories,
@@ -296,6 +297,12 @@ def summarize(
     >>> hr.summarize(prosody, by=(), agg="median")[["stat", "score"]].to_dict("records")
     [{'stat': 'median', 'score': 0.25}]
     """
+    if is_scaled(data):  # a Dask table or an opened dataset: the scaled-out twin
+        from humeresearch import dataset
+
+        return dataset.summarize(
+            data, by=by, agg=agg, threshold=threshold, wide=wide, overlapping=overlapping
+        )
     aggs = _check_aggs(agg, threshold)
     long = as_long(data, func="summarize", name="data")
     check_overlapping(long, overlapping=overlapping, func="summarize")

@@ -23,6 +23,7 @@ from humeresearch._tables import (
     TableLike,
     as_long,
     as_spans,
+    is_scaled,
     require_columns,
     score_columns,
     tidy_categories,
@@ -310,6 +311,13 @@ def align(
     >>> unmatched["span_id"].tolist()
     [3]
     """
+    if is_scaled(data) or is_scaled(onto):  # Dask tables or datasets: the scaled-out twin
+        from humeresearch import dataset
+
+        return dataset.align(
+            data, onto, match_track=match_track, pool_tracks=pool_tracks,
+            return_unmatched=return_unmatched,
+        )  # fmt: skip
     long = as_long(data, func="align", name="data")
     spans = as_spans(onto, func="align", name="onto")
     sb, se = times(long, "align: data")

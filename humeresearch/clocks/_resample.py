@@ -13,7 +13,7 @@ import pandas as pd
 from humeresearch import define
 from humeresearch._contract import LONG_COLUMNS
 from humeresearch._groups import check_overlapping, expand, first_index, row_key, times
-from humeresearch._tables import TableLike, as_long, tidy_categories
+from humeresearch._tables import TableLike, as_long, is_scaled, tidy_categories
 from humeresearch.clocks._overlap import two_tier_mean
 
 #: one resampled series: a recorded series and one expression
@@ -282,6 +282,13 @@ def resample(
     [{'begin': 0.0, 'end': 1.0, 'score': 0.2, 'seconds': 1.0}, \
 {'begin': 1.0, 'end': 2.0, 'score': 0.5, 'seconds': 1.0}]
     """
+    if is_scaled(data):  # a Dask table or an opened dataset: the scaled-out twin
+        from humeresearch import dataset
+
+        return dataset.resample(
+            data, step=step, window=window, origin=origin, fill=fill,
+            granularity=granularity, overlapping=overlapping,
+        )  # fmt: skip
     step = positive_seconds(step, "step", "resample")
     window = step if window is None else positive_seconds(window, "window", "resample")
     origin = float(origin)

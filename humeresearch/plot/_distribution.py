@@ -23,23 +23,10 @@ from humeresearch.plot._common import (
     select_names,
 )
 from humeresearch.plot._docs import fill
+from humeresearch.plot._facets import levels
 from humeresearch.plot._palette import group_palette
 
 FUNC = "distribution"
-
-
-def levels(series: pd.Series, given: Sequence[Any] | None) -> list[Any]:
-    """Levels in the given, categorical, or sorted order (observed levels only)."""
-    present = pd.unique(series.dropna())
-    if given is not None:
-        return [v for v in given if v in set(present)]
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        seen = set(present)
-        return [c for c in series.cat.categories if c in seen]
-    try:
-        return sorted(present)
-    except TypeError:
-        return list(present)
 
 
 @dataclass

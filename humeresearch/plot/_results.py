@@ -49,6 +49,20 @@ def keep_terms(data: pd.DataFrame, term: str | Sequence[str] | None, func: str) 
     return data[keep.to_numpy()]
 
 
+def keep_kind(data: pd.DataFrame, kind: str | Sequence[str] | None, func: str) -> pd.DataFrame:
+    """``compare`` results with omnibus rows: the rows of ``kind`` (default the pairs)."""
+    if "kind" not in data.columns:
+        if kind is not None:
+            raise ValueError(f"{func}: kind= given but data has no 'kind' column")
+        return data
+    wanted = as_list(kind) or ["pairwise"]
+    have = data["kind"].astype(str)
+    missing = [k for k in wanted if k not in set(have)]
+    if missing:
+        raise ValueError(f"{func}: kind {missing} not in data; it has {sorted(set(have))}")
+    return data[have.isin(wanted).to_numpy()]
+
+
 def unique(data: pd.DataFrame, column: str) -> Any:
     """The one value of ``column``, or None when it is absent or varies."""
     if column in data.columns and data[column].nunique(dropna=True) == 1:

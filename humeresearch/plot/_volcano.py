@@ -17,6 +17,7 @@ from humeresearch.plot._results import (
     NS,
     axis_label,
     effect_column,
+    keep_kind,
     keep_terms,
     row_colors,
     row_labels,

@@ -21,7 +21,8 @@ table.
   raters, reliability of a mean;
 * :func:`lrt`: likelihood-ratio test of nested mixed models;
 * :func:`power`: power and sample size after correction over expressions;
-* :func:`rescale`: baseline correction of epochs.
+* :func:`rescale`: baseline correction of epochs;
+* :func:`report`: the results written up in APA style (text, table, methods).
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ from humeresearch.stats._icc import icc, spearman_brown
 from humeresearch.stats._lrt import lrt
 from humeresearch.stats._mixed import mixed
 from humeresearch.stats._power import power
+from humeresearch.stats._report import Report, report
 from humeresearch.stats._rescale import rescale
 
 __all__ = [
+    "Report",
     "StatsWarning",
     "agreement",
     "anova",
@@ -51,6 +54,7 @@ __all__ = [
     "lrt",
     "mixed",
     "power",
+    "report",
     "rescale",
     "spearman_brown",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch._tables import TableLike, as_frame, check_option, is_scaled, require_columns
 from humeresearch.define import Agg, Correction
 from humeresearch.errors import StatsWarning
 from humeresearch.stats._cluster_null import Settings, clusters_of_pair, matrices
@@ -196,6 +196,18 @@ def cluster_test(
     0     -0.1   -0.1       1     1  0.075
     1      0.2    0.6       5     1  0.002
     """
+    if is_scaled(data):  # a Dask table or a dataset: reduce to subject level first
+        from humeresearch import dataset
+
+        if subject is None or bin_width is not None:
+            raise ValueError(
+                "cluster_test: a Dask table or dataset needs subject= and times already binned "
+                "(bin_width=None); it is reduced to subject level first"
+            )
+        data = dataset.reduce(
+            data, subject=subject, value=value, between=between, within=within, by=by,
+            time=time, agg=agg, weight="equal",
+        )  # fmt: skip
     data = as_frame(data, func=_FUNC)
     design, cond = check_design(between, within, _FUNC)
     if subject is None:

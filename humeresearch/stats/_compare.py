@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._tables import TableLike, as_frame, check_option
+from humeresearch._tables import TableLike, as_frame, check_option, is_scaled
 from humeresearch.define import (
     Agg,
     Alternative,
@@ -300,6 +300,17 @@ def compare(
     0  Anger         a     b  welch_t            4        4
     1    Joy         a     b  welch_t            4        4
     """
+    if is_scaled(data):  # a Dask table or a dataset: reduce to subject level first
+        from humeresearch import dataset
+
+        if subject is None:
+            raise ValueError(
+                "compare: a Dask table or dataset needs subject= (it is reduced first)"
+            )
+        data = dataset.reduce(
+            data, subject=subject, value=value, between=between, within=within, by=by,
+            agg=agg, weight=weight,
+        )  # fmt: skip
     data = as_frame(data, func=_FUNC)
     design, cond = _design(between, within, against)
     for option, choices, name in (

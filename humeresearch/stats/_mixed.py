@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._tables import TableLike, as_frame, check_option, require_columns
+from humeresearch._tables import TableLike, as_frame, check_option, is_scaled, require_columns
 from humeresearch.define import Correction
 from humeresearch.errors import PseudoReplicationWarning, StatsWarning
 from humeresearch.stats._common import (
@@ -177,6 +177,11 @@ def mixed(
     2    Joy       Intercept    120          12
     3    Joy  condition[T.b]    120          12
     """
+    if is_scaled(data):
+        raise TypeError(
+            "mixed: a Dask table or dataset is reduced first, e.g. with "
+            "humeresearch.dataset.reduce(data, subject=..., within=...), then fitted"
+        )
     data = as_frame(data, func=_FUNC)
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(

@@ -75,7 +75,7 @@ class Connection:
             options=[("v1", "v1"), ("v0 (contract)", "v0")],
             value=api,
             description="API",
-            style={"description_width": "40px", "button_width": "110px"},
+            style={"description_width": "110px", "button_width": "110px"},
         )
         self.key = w.Password(
             value="",
@@ -88,7 +88,7 @@ class Connection:
         self.key.observe(self._take_key, names="value")
         self.target.observe(self._show, names="value")
         self.widget = w.VBox(
-            [w.HBox([self.target, self.url, self.api]), w.HBox([self.key, self.key_note])]
+            [self.api, w.HBox([self.target, self.url]), w.HBox([self.key, self.key_note])]
         )
         self._show()
 

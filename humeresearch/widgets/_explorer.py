@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any, Literal
 
 import ipywidgets as w
@@ -25,6 +26,14 @@ def _options(values: Any) -> list[str]:
     return sorted({str(v) for v in values})
 
 
+def _labelled(values: list[str]) -> list[tuple[str, str]]:
+    """(label, value) pairs: file names as labels when they tell the values apart."""
+    labels = [PurePath(v).name or v for v in values]
+    if len(set(labels)) < len(labels):
+        labels = list(values)
+    return list(zip(labels, values))
+
+
 class Explorer(w.VBox):
     """Browse measurements: pick a recording, model, track, family, expressions and time range.
 
@@ -42,6 +51,8 @@ class Explorer(w.VBox):
     Attributes
     ----------
     source, file, model, track, family : ipywidgets.Dropdown
+        Options are (label, value) pairs; recordings are labelled by their file name
+        when that tells them apart.
     names : ipywidgets.SelectMultiple
         The expressions.
     time : ipywidgets.FloatRangeSlider
@@ -57,10 +68,10 @@ class Explorer(w.VBox):
     >>> from humeresearch.testing import measurements
     >>> from humeresearch.widgets import Explorer
     >>> ex = Explorer(measurements(sources=("a.mp4", "b.mp4"), models=("face",)), top_k=2)
-    >>> ex.source.options, ex.names.value
-    (('a.mp4', 'b.mp4'), ('Joy', 'Sadness'))
+    >>> ex.source.value, [value for _, value in ex.source.options], ex.names.value
+    ('a.mp4', ['a.mp4', 'b.mp4'], ('Joy', 'Sadness'))
     >>> ex.time.value = (0.0, 2.0)
-    >>> ex.selection["begin"].max() <= 2.0, ex.view.value
+    >>> bool(ex.selection["begin"].max() <= 2.0), ex.view.value
     (True, 'timeline')
     """
 
@@ -76,7 +87,7 @@ class Explorer(w.VBox):
         self.top_k = top_k
         self.last_figure: Any = None
         self._quiet = True
-        self.source = self._dropdown("source", _options(self.long["source"]))
+        self.source = self._dropdown("source", _labelled(_options(self.long["source"])))
         self.file = self._dropdown("file", [])
         self.model = self._dropdown("model", [])
         self.track = self._dropdown("track", [])
@@ -122,7 +133,7 @@ class Explorer(w.VBox):
         self._quiet = False
         self._source_changed()
 
-    def _dropdown(self, name: str, options: list[str]) -> w.Dropdown:
+    def _dropdown(self, name: str, options: list[tuple[str, str]]) -> w.Dropdown:
         return w.Dropdown(
             options=options, description=name, style=_STYLE, layout=w.Layout(**_LAYOUT)
         )
@@ -142,7 +153,7 @@ class Explorer(w.VBox):
 
     def _set(self, control: w.Dropdown, options: list[str], prefer: str | None = None) -> None:
         old = control.value
-        control.options = options
+        control.options = _labelled(options)
         keep = old if old in options else prefer if prefer in options else None
         control.value = keep if keep is not None else (options[0] if options else None)
 

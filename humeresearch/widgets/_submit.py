@@ -380,10 +380,9 @@ class SubmitPanel(w.VBox):
             finished = sum(counts[s] for s in FINAL)
             self.progress.max = max(1, len(self.table))
             self.progress.value = min(finished, self.progress.max)
-            parts = [f"{n} {s}" for s, n in counts.items() if n]
-            self.progress_label.value = f"{finished}/{len(self.table)} finished: " + ", ".join(
-                parts
-            )
+            parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            total = len(self.table)
+            self.progress_label.value = f"{finished}/{total} finished: {parts}" if total else ""
             self.table_html.value = self.table.html()
 
     def _show_first(self, result: Measurements, order: list[str]) -> None:

@@ -232,6 +232,11 @@ def _num(x: Any, fmt: str = "{:.1f}") -> str:
     return fmt.format(int(x)) if fmt == "{:d}" else fmt.format(float(x))
 
 
+def _td(content: str, *, right: bool = False, extra: str = "", attrs: str = "") -> str:
+    align = "text-align:right;" if right else ""
+    return f"<td {attrs} style='padding:2px 8px;{align}{extra}'>{content}</td>"
+
+
 def _html_row(row: _Row) -> str:
     e = html.escape
     name = PurePath(row.input).name or row.input
@@ -239,16 +244,16 @@ def _html_row(row: _Row) -> str:
     slug = row.state.replace(" ", "-")
     ident = row.job_id or row.run_id or ""
     cells = [
-        f"<td title='{e(row.input)}'>{e(name)}</td>",
-        f"<td>{e(row.media or '')}</td>",
-        f"<td style='text-align:right'>{_num(row.duration)}</td>",
-        f"<td style='text-align:right'>{_num(row.frames, '{:d}')}</td>",
-        f"<td style='text-align:right'>{_num(row.requests, '{:d}')}</td>",
-        f"<td style='text-align:right'>{_num(row.metered_seconds)}</td>",
-        f"<td class='hr-state hr-{slug}' style='color:{color};font-weight:600'>{e(row.state)}</td>",
-        f"<td title='{e(ident)}' style='font-family:monospace'>{e(ident[:13])}</td>",
-        f"<td style='text-align:right'>{_num(row.elapsed)}</td>",
-        f"<td>{e(str(row.reason or ''))}</td>",
-    ]
-    cells = [c.replace("<td", "<td style='padding:2px 8px'", 1) if "style=" not in c else c for c in cells]
+        _td(e(name), attrs=f"title='{e(row.input)}'"),
+        _td(e(row.media or "")),
+        _td(_num(row.duration), right=True),
+        _td(_num(row.frames, "{:d}"), right=True),
+        _td(_num(row.requests, "{:d}"), right=True),
+        _td(_num(row.metered_seconds), right=True),
+        _td(e(row.state), extra=f"color:{color};font-weight:600",
+            attrs=f"class='hr-state hr-{slug}'"),
+        _td(e(ident[:13]), extra="font-family:monospace", attrs=f"title='{e(ident)}'"),
+        _td(_num(row.elapsed), right=True),
+        _td(e(str(row.reason or ""))),
+    ]  # fmt: skip
     return "<tr style='border-top:1px solid #e5e7eb'>" + "".join(cells) + "</tr>"

@@ -116,7 +116,9 @@ def lab(tmp_path):
 
 def _cell_index(nb_path: Path, text: str) -> int:
     cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
-    return next(i for i, c in enumerate(cells) if text in "".join(c["source"]))
+    return next(
+        i for i, c in enumerate(cells) if c["cell_type"] == "code" and text in "".join(c["source"])
+    )
 
 
 def _run_cells(page, start: int, stop: int) -> None:

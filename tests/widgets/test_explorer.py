@@ -11,6 +11,10 @@ from humeresearch.widgets._figures import png_of
 NAMES = ("Joy", "Sadness", "Calmness", "Anger", "Awe", "Fear", "Interest")
 
 
+def values(control):
+    return tuple(value for _, value in control.options)
+
+
 @pytest.fixture(scope="module")
 def data():
     return measurements(
@@ -25,11 +29,11 @@ def data():
 def test_defaults_are_the_first_recording_and_its_top_five(data):
     ex = Explorer(data)
     long = data.long()
-    assert ex.source.options == ("a.mp4", "b.mp4") and ex.source.value == "a.mp4"
-    assert ex.file.options == ("a.mp4",)
-    assert ex.model.options == ("(all)", "face", "prosody") and ex.model.value == "(all)"
-    assert ex.track.options == ("(all)", "face_0", "face_1", "spk_0")
-    assert ex.family.options == ("emotion",)
+    assert values(ex.source) == ("a.mp4", "b.mp4") and ex.source.value == "a.mp4"
+    assert values(ex.file) == ("a.mp4",)
+    assert values(ex.model) == ("(all)", "face", "prosody") and ex.model.value == "(all)"
+    assert values(ex.track) == ("(all)", "face_0", "face_1", "spk_0")
+    assert values(ex.family) == ("emotion",)
     a = long[long["source"] == "a.mp4"]
     top = a.groupby(a["name"].astype(str))["score"].mean().nlargest(5).index
     assert ex.names.value == tuple(sorted(top))
@@ -45,7 +49,7 @@ def test_selection_is_the_filtered_long_table(data):
     ex = Explorer(data)
     ex.source.value = "b.mp4"
     ex.model.value = "face"
-    assert ex.track.options == ("(all)", "face_0", "face_1")
+    assert values(ex.track) == ("(all)", "face_0", "face_1")
     ex.track.value = "face_1"
     ex.names.value = ("Anger", "Joy")
     ex.time.value = (1.0, 3.0)
@@ -82,6 +86,16 @@ def test_the_figure_changes_with_the_view_and_the_selectors(data):
     assert ex.last_figure is None
     assert "nothing selected" in ex.figure.outputs[0]["data"]["text/plain"]
     assert ex.selection.empty
+
+
+def test_recordings_are_labelled_by_file_name_when_unique(data):
+    long = data.long().copy()
+    long["source"] = long["source"].astype(str).map({"a.mp4": "/x/a.mp4", "b.mp4": "/y/a.mp4"})
+    long["file"] = long["source"]
+    assert Explorer(long).source.options == (("/x/a.mp4", "/x/a.mp4"), ("/y/a.mp4", "/y/a.mp4"))
+    long["source"] = long["source"].map({"/x/a.mp4": "/x/a.mp4", "/y/a.mp4": "/x/b.mp4"})
+    long["file"] = long["source"]
+    assert Explorer(long).source.options == (("a.mp4", "/x/a.mp4"), ("b.mp4", "/x/b.mp4"))
 
 
 def test_a_long_table_works_and_bad_views_are_refused(data):
