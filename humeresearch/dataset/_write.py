@@ -51,65 +51,135 @@ def _present(entries: list[dict[str, Any]]) -> tuple[set[str], set[tuple[str, st
     return hashes, pairs
 
 
-def _pairs(m: Measurements) -> list[tuple[str, str]]:
-    """Every (model, source) of ``m``, in order of first appearance."""
-    spans = m.spans()[["model", "source"]].astype(str).drop_duplicates()
-    return list(zip(spans["model"], spans["source"]))
-
-
 def _write_file(table: pa.Table, root: Path, rel: str) -> None:
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(_layout.normalise_arrow(table), tmp, row_group_size=ROW_GROUP)
+        pq.write_table(
+            _layout.normalise_arrow(table),
+            tmp,
+            row_group_size=ROW_GROUP,
+            use_dictionary=_DICTIONARY,
+        )
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _split(
-    frame: pd.DataFrame, keep: set[str] | None, buckets: int
-) -> tuple[pa.Table, np.ndarray, np.ndarray]:
-    """``frame`` (rows of kept sources) as Arrow, and each row's source and bucket."""
-    sources = frame["source"].astype(str).to_numpy(dtype=object)
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a key column and the values they stand for (no per-row Python)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), [str(c) for c in values.cat.categories]
+    codes, uniques = pd.factorize(values)
+    return codes, [str(u) for u in uniques]
+
+
+def _arrow_long(long: pd.DataFrame) -> pa.Table:
+    """The long table as Arrow in the dataset's schema, straight from its codes and arrays."""
+    arrays = []
+    for field in _layout.LONG_SCHEMA:
+        column = long[field.name]
+        if pa.types.is_dictionary(field.type):
+            codes, values = _codes(column)
+            indices = pa.array(codes.astype(np.int32, copy=False), mask=codes < 0)
+            arrays.append(
+                pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
+            )
+        else:
+            arrays.append(pa.array(column.to_numpy(), type=field.type))
+    return pa.Table.from_arrays(arrays, schema=_layout.LONG_SCHEMA)
+
+
+@dataclass
+class _Keys:
+    """Each row's partition: ``model code * buckets + bucket`` (-1: left out)."""
+
+    key: np.ndarray
+    source: np.ndarray  # code into ``sources``
+    sources: list[str]
+
+
+def _keys(
+    table: pd.DataFrame, models: list[str], buckets: int, keep: Callable[[str, str], bool] | None
+) -> _Keys:
+    """The partition of every row of ``table`` (models indexed by their position in ``models``)."""
+    model_codes, model_values = _codes(table["model"])
+    source_codes, sources = _codes(table["source"])
+    model_lut = np.array([models.index(m) if m in models else -1 for m in model_values], np.int64)
+    model_of = model_lut[model_codes] if len(model_lut) else np.empty(0, np.int64)
+    bucket = _layout.bucket_of(sources, buckets)[source_codes] if sources else model_of
+    key = model_of * buckets + bucket
     if keep is not None:
-        rows = np.fromiter((s in keep for s in sources), dtype=bool, count=len(sources))
-        frame, sources = frame.loc[rows], sources[rows]
-    uniq, inverse = np.unique(sources, return_inverse=True)
-    bucket = _layout.bucket_of(uniq, buckets)[inverse]
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    return table, sources, bucket
+        allowed = np.array(
+            [[keep(m, s) for s in sources] for m in model_values], dtype=bool
+        ).reshape(len(model_values), len(sources))
+        key = np.where(allowed[model_codes, source_codes], key, -1)
+    return _Keys(key, source_codes, sources)
 
 
-def _write_model(
-    m: Measurements, model: str, keep: set[str] | None, ctx: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Write the tables of one model, one file per bucket; return its manifest parts."""
+def _parts(table: pa.Table, key: np.ndarray) -> dict[int, pa.Table]:
+    """``table`` split by ``key`` (rows kept in order): runs of one key are sliced, not copied."""
+    if not len(key):
+        return {}
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    stops = np.r_[starts[1:], len(key)]
+    runs: dict[int, list[pa.Table]] = {}
+    for a, b in zip(starts.tolist(), stops.tolist()):
+        k = int(key[a])
+        if k >= 0:
+            runs.setdefault(k, []).append(table.slice(a, b - a))
+    return {k: v[0] if len(v) == 1 else pa.concat_tables(v) for k, v in runs.items()}
+
+
+def _tables(m: Measurements, names: tuple[str, ...]) -> dict[str, tuple[pd.DataFrame, pa.Table]]:
+    """Each table of ``m`` to write, as pandas (for its keys) and as Arrow (to write)."""
+    out: dict[str, tuple[pd.DataFrame, pa.Table]] = {}
+    for name in names:
+        frame = getattr(m, name)()
+        if name == "long":
+            arrow = _arrow_long(frame)
+        else:
+            arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        out[name] = (frame, arrow)
+    return out
+
+
+def _write_input(m: Measurements, keep: Callable[[str, str], bool] | None, ctx: dict[str, Any]):
+    """Write every table of ``m``, one file per (table, model, bucket); return the parts."""
     settings: _layout.Settings = ctx["settings"]
+    spans = m.spans()
+    models = [str(x) for x in pd.unique(spans["model"].astype(str))]
     parts: dict[int, dict[str, Any]] = {}
     for name in settings.tables:
-        table, sources, bucket = _split(getattr(m, name)(model=model), keep, settings.buckets)
-        for b in np.unique(bucket):
-            mask = bucket == b
-            folder = _layout.bucket_dir(settings.buckets, int(b))
-            rel = _layout.file_path(name, model, folder, ctx["id"])
-            _write_file(table.filter(pa.array(mask)), ctx["root"], rel)
-            part = parts.setdefault(
-                int(b), {"model": model, "bucket": folder, "rows": {}, "sources": []}
+        frame = spans if name == "spans" else getattr(m, name)()
+        arrow = (
+            _arrow_long(frame)
+            if name == "long"
+            else pa.Table.from_pandas(frame, preserve_index=False)
+        )
+        keys = _keys(frame, models, settings.buckets, keep)
+        for k, piece in sorted(_parts(arrow, keys.key).items()):
+            model, folder = models[k // settings.buckets], _layout.bucket_dir(
+                settings.buckets, k % settings.buckets
             )
-            part["rows"][name] = int(mask.sum())
+            _write_file(piece, ctx["root"], _layout.file_path(name, model, folder, ctx["id"]))
+            part = parts.setdefault(k, {"model": model, "bucket": folder, "rows": {}, "sources": []})
+            part["rows"][name] = piece.num_rows
             if name == "spans":
-                part["sources"] = sorted(set(sources[mask].tolist()))
-        del table
-    return [parts[b] for b in sorted(parts)]
+                present = np.unique(keys.source[keys.key == k])
+                part["sources"] = sorted(keys.sources[i] for i in present.tolist())
+        del frame, arrow, keys
+    return [parts[k] for k in sorted(parts)]
 
 
 def _add(unit: Unit, sha: str, m: Measurements, ctx: dict[str, Any]) -> dict[str, Any]:
     """Write one input's tables and errors; return its manifest entry."""
-    pairs = _pairs(m)
-    skipped = sorted(f"{mo}:{so}" for mo, so in pairs if (mo, so) in ctx["taken"])
-    keep: dict[str, set[str]] = {}
+    pairs = m.spans()[["model", "source"]].astype(str).drop_duplicates()
+    taken = ctx["taken"]
+    skipped = sorted(
+        f"{mo}:{so}" for mo, so in zip(pairs["model"], pairs["source"]) if (mo, so) in taken
+    )
     if skipped:
         warnings.warn(
             f"to_dataset: {unit.name}: {len(skipped)} (model, source) pair(s) are already in "
@@ -117,17 +187,8 @@ def _add(unit: Unit, sha: str, m: Measurements, ctx: dict[str, Any]) -> dict[str
             UserWarning,
             stacklevel=3,
         )
-        for model, source in pairs:
-            if (model, source) not in ctx["taken"]:
-                keep.setdefault(model, set()).add(source)
     ctx["id"] = sha[:16]
-    models = list(dict.fromkeys(mo for mo, _ in pairs))
-    parts = [
-        p
-        for model in models
-        if not skipped or model in keep
-        for p in _write_model(m, model, keep.get(model) if skipped else None, ctx)
-    ]
+    parts = _write_input(m, (lambda mo, so: (mo, so) not in taken) if skipped else None, ctx)
     errors = m.errors()
     if len(errors):
         _write_file(

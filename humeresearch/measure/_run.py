@@ -20,7 +20,7 @@ from humeresearch.measure._context import Cancel, Context, InputFailed, Stopped
 from humeresearch.measure._inputs import InputLike, Item, expand
 from humeresearch.measure._ledger import Ledger
 from humeresearch.measure._plan import PLAN_COLUMNS, budget_cost, plan_item
-from humeresearch.measure._results import combine, read_input
+from humeresearch.measure._results import combine, read_inputs
 from humeresearch.measure._v0 import run_v0
 from humeresearch.measure._v1 import run_v1
 
@@ -278,7 +278,7 @@ async def _measure(
         for k, i in zip(keys, items, strict=True)
         if (ledger.row(k) or {}).get("state") == "done"
     ]
-    parts = await asyncio.to_thread(lambda: [read_input(ledger, k, i) for k, i in done])
+    parts = await asyncio.to_thread(read_inputs, ledger, done)
     summary = _summary(ledger, keys, skipped)
     record = {
         "api": api,

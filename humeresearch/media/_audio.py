@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from humeresearch.media._source import MediaError, MediaSource, name_of, open_container
+from humeresearch.media._wav import read_wav
 
 #: the v1 sample rate.
 RATE = 16000
@@ -93,7 +94,8 @@ def load_audio(source: MediaSource, *, rate: int = RATE) -> Audio:
     Returns
     -------
     Audio
-        ``start`` is the time of the first decoded sample on the file's clock.
+        ``start`` is the time of the first decoded sample on the file's clock. A PCM
+        WAV already mono s16le at ``rate`` is read as it is, without PyAV.
 
     Raises
     ------
@@ -107,6 +109,9 @@ def load_audio(source: MediaSource, *, rate: int = RATE) -> Audio:
     >>> load_audio(stereo44k)
     Audio(duration=1.000s, rate=16000, start=0.000)
     """
+    fast = _plain_wav(source, rate)
+    if fast is not None:
+        return fast
     import av
 
     with open_container(source) as container:
@@ -127,6 +132,17 @@ def load_audio(source: MediaSource, *, rate: int = RATE) -> Audio:
         for out in resampler.resample(None):
             chunks.append(out.to_ndarray().astype("<i2", copy=False).tobytes())
     return Audio(b"".join(chunks), rate, max(start or 0.0, 0.0))
+
+
+def _plain_wav(source: MediaSource, rate: int) -> Audio | None:
+    """A WAV already mono s16le at ``rate``: its samples as they are (no decoding)."""
+    found = read_wav(source)
+    if found is None:
+        return None
+    header, pcm = found
+    if (header.rate, header.channels, header.width) != (rate, 1, 2):
+        return None
+    return Audio(pcm, rate, 0.0)
 
 
 def split_audio(

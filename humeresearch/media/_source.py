@@ -92,6 +92,12 @@ def probe(source: MediaSource) -> MediaInfo:
     >>> info.has_audio, info.has_video, round(info.duration, 2)
     (True, False, 1.0)
     """
+    from humeresearch.media._wav import read_wav
+
+    found = read_wav(source, samples=False)
+    if found is not None:  # a PCM WAV: its header says it all
+        duration = found[0].duration
+        return MediaInfo(duration, True, False, None, None, None, False)
     with open_container(source) as container:
         audio = container.streams.audio[0] if container.streams.audio else None
         video = container.streams.video[0] if container.streams.video else None

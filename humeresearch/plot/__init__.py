@@ -3,7 +3,8 @@
 Every function takes its data as the first argument (every other argument is
 keyword-only), draws with matplotlib (and seaborn), and returns the Axes it drew
 on; the multi-lane :func:`timeline` returns a NumPy array of Axes, one per lane (as
-``plt.subplots`` does). Pass ``ax=`` to draw into an existing Axes;
+``plt.subplots`` does). ``distribution`` and ``forest`` facet with ``col=``/``row=`` (one panel per value,
+shared scales) and then return a 2-D array of Axes. Pass ``ax=`` to draw into an existing Axes;
 otherwise a new constrained-layout figure is created (``plt.show()`` is never
 called, and nothing global changes until :func:`style` is called).
 
@@ -16,7 +17,10 @@ heatmap
     Expressions x time bins (or x spans, files, participants, conditions).
 distribution
     Scores per expression and condition (violin, box, strip, point), at the
-    subject level when ``subject`` is given.
+    subject level when ``subject`` is given, with significance marks from a
+    ``compare`` result (``marks=``).
+interaction
+    Cell means with 95% CIs of a factorial design, one line per level of ``hue``.
 radar
     Expression profiles as polygons, one per group, consistent axis order.
 forest, volcano
@@ -49,6 +53,7 @@ from __future__ import annotations
 from humeresearch.plot._distribution import distribution
 from humeresearch.plot._forest import forest
 from humeresearch.plot._heatmap import heatmap
+from humeresearch.plot._interaction import interaction
 from humeresearch.plot._map import expression_map
 from humeresearch.plot._matrix import agreement_matrix, correlation_matrix
 from humeresearch.plot._palette import PALETTE, Style, color, group_palette, palette, style
@@ -67,6 +72,7 @@ __all__ = [
     "forest",
     "group_palette",
     "heatmap",
+    "interaction",
     "palette",
     "radar",
     "style",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -17,13 +17,14 @@ from humeresearch.define import DISTRIBUTION_KINDS, DistributionKind, Family
 from humeresearch.plot._common import (
     expression_colors,
     frame_of,
-    ink,
     keep_family,
     new_axes,
     select_names,
 )
 from humeresearch.plot._docs import fill
-from humeresearch.plot._facets import levels
+from humeresearch.plot._facets import Facets, facet_axes, finish, levels
+from humeresearch.plot._kinds import draw_kind
+from humeresearch.plot._marks import draw_marks, mark_rows
 from humeresearch.plot._palette import group_palette
 
 FUNC = "distribution"
@@ -52,12 +53,13 @@ def _values(
     name: str | Sequence[str] | None,
     top_k: int | None,
     family: str | Sequence[str] | None,
+    facets: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[str] | None]:
     """The finite values to draw (one mean per subject with ``subject``) and the chosen names."""
-    needed = [c for c in (x, value, hue, subject) if c is not None]
+    needed = [c for c in (x, value, hue, subject, *facets) if c is not None]
     if len(set(needed)) != len(needed):
         raise ValueError(
-            f"{FUNC}: x, value, hue and subject must be different columns; got {needed}"
+            f"{FUNC}: x, value, hue, subject, col and row must be different columns; got {needed}"
         )
     table = frame_of(data, needed, FUNC)
     if not pd.api.types.is_numeric_dtype(table[value]):
@@ -68,7 +70,7 @@ def _values(
         chosen = select_names(table, name, top_k, FUNC, value)
         table = table[table["name"].isin(chosen).to_numpy()]
     if subject is not None:
-        keys = [c for c in (x, hue, subject) if c is not None]
+        keys = [c for c in (x, hue, subject, *facets) if c is not None]
         table = table.groupby(keys, observed=True, sort=False)[value].mean().reset_index()
     table = table[np.isfinite(table[value].to_numpy(np.float64, na_value=np.nan))]
     if table.empty:
@@ -116,66 +118,6 @@ def _prepare(
     )
 
 
-def _contrast_inner(ax: Axes, lines: Sequence[Any], bodies: Sequence[Any]) -> None:
-    """Quartile lines in black or white, whichever reads better on their violin."""
-    for line in lines:
-        x, y = line.get_xdata(), line.get_ydata()
-        if len(x) == 0:
-            continue
-        mid = ax.transData.transform((float(np.mean(x)), float(np.mean(y))))
-        for body in bodies:
-            paths = body.get_paths()
-            face = body.get_facecolor()
-            if len(paths) and len(face) and paths[0].contains_point(mid, body.get_transform()):
-                line.set_color(ink(face[0]))
-                break
-
-
-def _draw_kind(ax: Axes, kind: str, common: dict[str, Any], dodge: bool, points: bool) -> bool:
-    """Draw the violins, boxes, strips or points; return whether to overlay the values."""
-    if kind == "violin":
-        n_lines, n_bodies = len(ax.lines), len(ax.collections)
-        sns.violinplot(
-            **common,
-            cut=0,
-            inner="quart",
-            linewidth=0.8,
-            density_norm="width",
-            dodge=dodge,
-            saturation=1.0,
-            linecolor="0.15",
-        )
-        _contrast_inner(ax, ax.lines[n_lines:], ax.collections[n_bodies:])
-        return points
-    if kind == "box":
-        with warnings.catch_warnings():  # seaborn 0.13 passes vert= to matplotlib >= 3.11
-            warnings.filterwarnings("ignore", message="vert: bool was deprecated")
-            sns.boxplot(
-                **common,
-                showfliers=not points,
-                width=0.7,
-                linewidth=0.8,
-                dodge=dodge,
-                saturation=1.0,
-                fliersize=2,
-            )
-        return points
-    if kind == "strip":
-        sns.stripplot(**common, dodge=dodge, size=3, alpha=0.7, jitter=0.25)
-        return False
-    sns.pointplot(
-        **common,
-        dodge=0.4 if dodge else False,
-        errorbar=("ci", 95),
-        linestyle="none",
-        capsize=0.15,
-        markersize=5,
-        err_kws={"linewidth": 1.2},
-        seed=0,
-    )
-    return False
-
-
 def _draw(
     ax: Axes,
     prep: _Prepared,
@@ -198,7 +140,7 @@ def _draw(
         ax=ax,
         legend=hue is not None,
     )
-    if _draw_kind(ax, kind, common, hue is not None, points):
+    if draw_kind(ax, kind, common, hue is not None, points):
         sns.stripplot(
             data=prep.plot_data,
             x=x,
@@ -250,6 +192,22 @@ def _decorate(
     ax.spines[["top", "right"]].set_visible(False)
 
 
+@overload
+def distribution(data: TableLike, *, col: None = None, row: None = None, **kwargs: Any) -> Axes: ...
+
+
+@overload
+def distribution(
+    data: TableLike, *, col: str, row: str | None = None, **kwargs: Any
+) -> npt.NDArray[np.object_]: ...
+
+
+@overload
+def distribution(
+    data: TableLike, *, col: str | None = None, row: str, **kwargs: Any
+) -> npt.NDArray[np.object_]: ...
+
+
 @fill
 def distribution(
     data: TableLike,
@@ -265,10 +223,14 @@ def distribution(
     order: Sequence[Any] | None = None,
     hue_order: Sequence[Any] | None = None,
     points: bool | None = None,
+    marks: TableLike | None = None,
+    p: str = "p_adj",
+    col: str | None = None,
+    row: str | None = None,
     palette: Mapping[Any, Any] | None = None,
     ax: Axes | None = None,
     figsize: tuple[float, float] | None = None,
-) -> Axes:
+) -> Axes | npt.NDArray[np.object_]:
     """Distribution of scores per expression (and condition), with seaborn.
 
     With ``subject`` (e.g. ``"participant"``) the rows are first reduced to one
@@ -304,16 +266,33 @@ def distribution(
     points : bool, optional
         Overlay the individual values on violins and boxes. Default: when
         ``subject`` is given and there are at most 2000 values.
+    marks : DataFrame, optional
+        A :func:`humeresearch.compare` result: a bracket with stars (``*`` p <
+        .05, ``**`` < .01, ``***`` < .001 in column ``p``) over every significant
+        pair of levels drawn. The compared levels are those of ``hue`` inside each
+        ``x`` level (rows matched on their ``x`` column, e.g. ``name``), or of
+        ``x`` without ``hue``; omnibus rows and pairs not drawn are left out, and
+        with ``col``/``row`` each panel takes the rows of its facet values when the
+        result has those columns.
+    p : str, default "p_adj"
+        Column of ``marks`` whose p-values decide the stars.
+    col, row : str, optional
+        Facet columns (e.g. ``"model"``, ``"condition"``): one panel per value, on
+        shared axes, the same ``x`` and ``hue`` levels and colours in every panel.
     palette : mapping, optional
         Colours for the levels of the colour variable (``hue``, else ``x``),
         overriding the defaults: expression colours for names, shades of slate for
         other groups.
-    %(ax)s
+    ax : matplotlib Axes, optional
+        Axes to draw into (not with ``col``/``row``). Default: a new figure.
     %(figsize)s
 
     Returns
     -------
-    %(returns_ax)s
+    Axes or numpy.ndarray of Axes
+        The Axes drawn on; with ``col`` or ``row`` a 2-D array of Axes of shape
+        ``(n_row_levels, n_col_levels)`` (as ``plt.subplots(squeeze=False)``), which
+        does not render the figure twice at the end of a notebook cell.
 
     Examples
     --------
@@ -327,14 +306,52 @@ def distribution(
     >>> ax = hr.plot.distribution(df, hue="condition", subject="participant", kind="box")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['control', 'treatment']
-    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    >>> res = hr.compare(df, between="condition", subject="participant")
+    >>> axes = hr.plot.distribution(df, x="condition", subject="participant",
+    ...                             col="name", marks=res)
+    >>> axes.shape
+    (1, 2)
+    >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     check_option(kind, DISTRIBUTION_KINDS, name="kind", func=FUNC)
-    table, chosen = _values(data, x, value, hue, subject, name, top_k, family)
+    facet_cols = [c for c in (col, row) if c is not None]
+    table, chosen = _values(data, x, value, hue, subject, name, top_k, family, facet_cols)
     prep = _prepare(table, chosen, x, hue, order, hue_order, palette)
     default = (max(3.2, 0.55 * prep.n_x * (1 + 0.45 * (prep.n_h - 1)) + 1.2), 3.0)
-    ax = new_axes(ax, figsize, default, FUNC)
     show_points = points if points is not None else (subject is not None and len(table) <= 2000)
-    _draw(ax, prep, x=x, value=value, hue=hue, kind=kind, points=show_points)
-    _decorate(ax, prep, x=x, value=value, hue=hue, kind=kind, subject=subject)
-    return ax
+    marked = mark_rows(marks, p, FUNC) if marks is not None else None
+    opts = dict(x=x, value=value, hue=hue, kind=kind, points=show_points, marks=marked)
+    if not facet_cols:
+        ax = new_axes(ax, figsize, default, FUNC)
+        _panel(ax, prep, **opts)
+        _decorate(ax, prep, x=x, value=value, hue=hue, kind=kind, subject=subject)
+        return ax
+    facets = Facets.of(table, col, row, FUNC)
+    axes = facet_axes(facets, ax, figsize, default, FUNC)
+    empty = set()
+    for cell in facets.cells():
+        mask = facets.mask(table, *cell)
+        if not mask.any():
+            empty.add(cell)
+            continue
+        sub = replace(prep, table=table[mask], plot_data=prep.plot_data[mask])
+        rows = marked[facets.mask(marked, *cell)] if marked is not None else None
+        _panel(axes[cell], sub, **{**opts, "marks": rows})
+        _decorate(axes[cell], sub, x=x, value=value, hue=hue, kind=kind, subject=subject)
+        legend = axes[cell].get_legend()
+        if legend is not None and cell != (0, 0):
+            legend.remove()
+    finish(axes, facets, empty)
+    return axes
+
+
+def _panel(
+    ax: Axes, prep: _Prepared, *, x: str, value: str, hue: str | None, kind: str,
+    points: bool, marks: pd.DataFrame | None,
+) -> None:  # fmt: skip
+    """One panel: the distributions, then the significance marks."""
+    _draw(ax, prep, x=x, value=value, hue=hue, kind=kind, points=points)
+    if marks is not None and len(marks):
+        hue_levels = prep.c_str if hue is not None else None
+        draw_marks(ax, prep.table, marks, x=x, value=value, hue=hue, x_levels=prep.x_str,
+                   hue_levels=hue_levels, kind=kind)  # fmt: skip

@@ -170,9 +170,7 @@ class _Options:
     palette: Mapping[str, Any] | None
 
 
-def _order(
-    table: pd.DataFrame, labels: list[str], column: str, sort: bool
-) -> dict[str, int]:
+def _order(table: pd.DataFrame, labels: list[str], column: str, sort: bool) -> dict[str, int]:
     """Line of each label, bottom first: by mean effect over the panels, or table order."""
     frame = pd.DataFrame({"label": labels, "effect": table[column].to_numpy(np.float64)})
     if sort:
@@ -240,9 +238,7 @@ def _faceted(
 
 
 @overload
-def forest(
-    data: TableLike, *, col: None = None, row: None = None, **kwargs: Any
-) -> Axes: ...
+def forest(data: TableLike, *, col: None = None, row: None = None, **kwargs: Any) -> Axes: ...
 
 
 @overload

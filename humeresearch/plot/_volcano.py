@@ -28,12 +28,16 @@ FUNC = "volcano"
 
 
 def _points(
-    data: TableLike, effect: str | None, p: str, term: str | Sequence[str] | None
+    data: TableLike,
+    effect: str | None,
+    p: str,
+    term: str | Sequence[str] | None,
+    kind: str | Sequence[str] | None,
 ) -> tuple[pd.DataFrame, str, np.ndarray, np.ndarray]:
     """The rows with a finite effect and p-value, the effect column, effects and p-values."""
     results = as_frame(data, func=FUNC)
     column = effect_column(results, effect, FUNC)
-    table = keep_terms(results, term, FUNC)
+    table = keep_terms(keep_kind(results, kind, FUNC), term, FUNC)
     require_columns(table, [p], func=FUNC)
     eff = table[column].to_numpy(np.float64, na_value=np.nan)
     pv = table[p].to_numpy(np.float64, na_value=np.nan)
@@ -125,6 +129,7 @@ def volcano(
     alpha: float = 0.05,
     label: int | bool | Sequence[str] = 10,
     term: str | Sequence[str] | None = None,
+    kind: str | Sequence[str] | None = None,
     palette: Mapping[str, Any] | None = None,
     ax: Axes | None = None,
     figsize: tuple[float, float] | None = None,
@@ -153,6 +158,9 @@ def volcano(
         with these labels (significant or not).
     term : str or sequence of str, optional
         Fixed-effect terms to show (mixed results).
+    kind : str or sequence of str, optional
+        Rows of these ``kind`` values of a ``compare`` result with omnibus rows.
+        Default: ``"pairwise"`` (the omnibus effect is another quantity, eta squared).
     %(palette)s
     %(ax)s
     %(figsize)s
@@ -172,7 +180,7 @@ def volcano(
     ['Calmness', 'Joy']
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
-    table, column, eff, pv = _points(data, effect, p, term)
+    table, column, eff, pv = _points(data, effect, p, term, kind)
     zero = pv <= 0
     floor = pv[~zero].min() / 10 if (~zero).any() else 1e-16
     height = -np.log10(np.where(zero, floor, pv))

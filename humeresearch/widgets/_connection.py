@@ -24,6 +24,14 @@ _TARGET_LABELS = {
 _STYLE = {"description_width": "110px"}
 
 
+def _label(text: str) -> w.HTML:
+    """A label aligned with the descriptions of the other controls."""
+    return w.HTML(
+        f"<div style='text-align:right;padding-right:8px'>{text}</div>",
+        layout=w.Layout(width="118px"),
+    )
+
+
 class Connection:
     """The connection controls: target, server URL, API version and API key.
 
@@ -74,8 +82,7 @@ class Connection:
         self.api = w.ToggleButtons(
             options=[("v1", "v1"), ("v0 (contract)", "v0")],
             value=api,
-            description="API",
-            style={"description_width": "110px", "button_width": "110px"},
+            style={"button_width": "110px"},
         )
         self.key = w.Password(
             value="",
@@ -88,7 +95,11 @@ class Connection:
         self.key.observe(self._take_key, names="value")
         self.target.observe(self._show, names="value")
         self.widget = w.VBox(
-            [self.api, w.HBox([self.target, self.url]), w.HBox([self.key, self.key_note])]
+            [
+                w.HBox([_label("API"), self.api]),
+                w.HBox([self.target, self.url]),
+                w.HBox([self.key, self.key_note]),
+            ]
         )
         self._show()
 

@@ -23,6 +23,8 @@ import ipywidgets as w
 from humeresearch.errors import ConfigError
 
 DEFAULT_LABEL = "default"
+#: the dropdown value of an unset field (ipywidgets reads a None value as "nothing selected").
+UNSET = "(default)"
 _SET = "set"
 _DESCRIPTION = {"description_width": "170px"}
 _LAYOUT = {"width": "360px"}
@@ -61,7 +63,7 @@ class _Leaf:
         """The control's value as the field's Python value (None: unset); raises ValueError."""
         value = self.control.value
         if self.kind not in ("int", "float", "text"):
-            return value
+            return None if value == UNSET else value
         text = str(value).strip()
         if not text:
             return None
@@ -80,7 +82,7 @@ class _Leaf:
         if self.kind in ("int", "float", "text"):
             self.control.value = "" if value is None else str(value)
         else:
-            self.control.value = value
+            self.control.value = UNSET if value is None and self.kind != "check" else value
 
 
 @dataclasses.dataclass
@@ -103,8 +105,8 @@ class _Block:
 
     def off_value(self) -> Any:
         """What the field is when the block is not enabled (None, or False for 'off')."""
-        if self.mode == "switch" and self.switch is not None:
-            return self.switch.value
+        if self.mode == "switch" and self.switch is not None and self.switch.value is False:
+            return False
         return None
 
 
@@ -231,7 +233,7 @@ class ConfigForm:
             return self._block(cls, path, "always")
         if len(members) > 1:  # e.g. TranscriptionConfig | Literal[False] | None
             switch: w.Widget = w.Dropdown(
-                options=[(DEFAULT_LABEL, None), ("off", False), ("set options", _SET)],
+                options=[(DEFAULT_LABEL, UNSET), ("off", False), ("set options", _SET)],
                 description=name,
                 style=_DESCRIPTION,
                 layout=w.Layout(**_LAYOUT),
@@ -358,14 +360,15 @@ def _show(block: _Block, value: Any) -> None:
         elif child.switch is None:
             _show(child, got)
         elif got is None or got is False:
-            child.switch.value = got if child.mode == "switch" else False
+            off = UNSET if got is None else False
+            child.switch.value = off if child.mode == "switch" else False
         else:
             child.switch.value = _SET if child.mode == "switch" else True
             _show(child, got)
 
 
 def _with_default(options: list[tuple[str, Any]], optional: bool) -> list[tuple[str, Any]]:
-    return [(DEFAULT_LABEL, None), *options] if optional else options
+    return [(DEFAULT_LABEL, UNSET), *options] if optional else options
 
 
 def _block_rows(block: _Block) -> list[w.Widget]:

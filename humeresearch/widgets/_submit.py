@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 import time
@@ -19,7 +18,7 @@ from humeresearch.widgets._connection import Connection, Target
 from humeresearch.widgets._figures import draw_into, say_into
 from humeresearch.widgets._form import ConfigForm
 from humeresearch.widgets._inputs import Inputs
-from humeresearch.widgets._table import FINAL, ProgressTable
+from humeresearch.widgets._table import FINAL, ProgressTable, plan_summary, result_summary
 
 #: the project folder when none is given.
 DEFAULT_PROJECT = "humeresearch-project"
@@ -125,9 +124,7 @@ class SubmitPanel(w.VBox):
 
     # -- construction -------------------------------------------------------------------
 
-    def _build_controls(
-        self, project: Any, budget_seconds: float | None, concurrency: int
-    ) -> None:
+    def _build_controls(self, project: Any, budget_seconds: float | None, concurrency: int) -> None:
         self.project = w.Text(
             value=os.fspath(project) if project is not None else DEFAULT_PROJECT,
             description="project folder",
@@ -274,7 +271,7 @@ class SubmitPanel(w.VBox):
             return None
         self.plan_table = plan
         self.table.from_plan(plan)
-        self.plan_summary.value = _plan_summary(plan, request["api"])
+        self.plan_summary.value = plan_summary(plan, request["api"])
         self._say("planned: nothing was sent")
         self._refresh(force=True)
         return plan
@@ -344,13 +341,13 @@ class SubmitPanel(w.VBox):
             plan = measure(inputs, dry_run=True, progress=False, **common)
             self.plan_table = plan
             self.table.from_plan(plan)
-            self.plan_summary.value = _plan_summary(plan, request["api"])
+            self.plan_summary.value = plan_summary(plan, request["api"])
             self.progress.max = max(1, len(plan))
             self._refresh(force=True)
             self._say("measuring ...")
             result = measure(inputs, progress=self._on_event, cancel=self._cancel, **common)
             self.result = result
-            self._say(_result_summary(result))
+            self._say(result_summary(result))
             self._show_first(result, list(plan["input"]))
         except Exception as exc:
             self.error = self.connection.scrub(f"{type(exc).__name__}: {exc}")
@@ -412,34 +409,3 @@ class SubmitPanel(w.VBox):
     def table_frame(self) -> pd.DataFrame:
         """The table of inputs as a DataFrame (input, plan, state, ids, elapsed, reason)."""
         return self.table.frame()
-
-
-def _plan_summary(plan: pd.DataFrame, api: str) -> str:
-    """One line: inputs, media seconds, frames, requests, estimated billed seconds."""
-    seconds = float(plan["duration"].fillna(0).sum())
-    frames = int(plan["frames"].fillna(0).sum())
-    requests = int(plan["requests"].fillna(0).sum())
-    todo = ~plan["state"].eq("done")
-    billed = float(plan.loc[todo & plan["within_budget"], "metered_seconds"].fillna(0).sum())
-    done = int((~todo).sum())
-    over = int((todo & ~plan["within_budget"]).sum())
-    cost = f"estimated billed {billed:.1f} s" if api == "v1" else "v0: no published billing rule"
-    text = (
-        f"{len(plan)} input(s), {seconds:.1f} s of media, {frames} frame(s), "
-        f"{requests} request(s); {cost}"
-    )
-    if done:
-        text += f"; {done} already measured"
-    if over:
-        text += f"; {over} over the budget"
-    return f"<span class='hr-plan-summary'>{html.escape(text)}</span>"
-
-
-def _result_summary(result: Measurements) -> str:
-    summary = result.provenance.get("measure", {}).get("summary", {})
-    failed = summary.get("failed") or {}
-    text = (
-        f"finished: {summary.get('measured', 0)} measured, {summary.get('skipped', 0)} "
-        f"already measured, {len(failed)} failed; billed {summary.get('billed_seconds', 0):.1f} s"
-    )
-    return html.escape(text)

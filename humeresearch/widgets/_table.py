@@ -257,3 +257,35 @@ def _html_row(row: _Row) -> str:
         _td(e(str(row.reason or ""))),
     ]  # fmt: skip
     return "<tr style='border-top:1px solid #e5e7eb'>" + "".join(cells) + "</tr>"
+
+
+def plan_summary(plan: pd.DataFrame, api: str) -> str:
+    """One line: inputs, media seconds, frames, requests, estimated billed seconds."""
+    seconds = float(plan["duration"].fillna(0).sum())
+    frames = int(plan["frames"].fillna(0).sum())
+    requests = int(plan["requests"].fillna(0).sum())
+    todo = ~plan["state"].eq("done")
+    billed = float(plan.loc[todo & plan["within_budget"], "metered_seconds"].fillna(0).sum())
+    done = int((~todo).sum())
+    over = int((todo & ~plan["within_budget"]).sum())
+    cost = f"estimated billed {billed:.1f} s" if api == "v1" else "v0: no published billing rule"
+    text = (
+        f"{len(plan)} input(s), {seconds:.1f} s of media, {frames} frame(s), "
+        f"{requests} request(s); {cost}"
+    )
+    if done:
+        text += f"; {done} already measured"
+    if over:
+        text += f"; {over} over the budget"
+    return f"<span class='hr-plan-summary'>{html.escape(text)}</span>"
+
+
+def result_summary(result: Any) -> str:
+    """One line from a ``Measurements``' measure summary: measured, skipped, failed, billed."""
+    summary = result.provenance.get("measure", {}).get("summary", {})
+    failed = summary.get("failed") or {}
+    text = (
+        f"finished: {summary.get('measured', 0)} measured, {summary.get('skipped', 0)} "
+        f"already measured, {len(failed)} failed; billed {summary.get('billed_seconds', 0):.1f} s"
+    )
+    return html.escape(text)

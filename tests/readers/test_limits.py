@@ -41,14 +41,16 @@ def peak_mib_reading(path: Path) -> tuple[str, float]:
     """Read ``path`` in a fresh interpreter: (outcome, peak resident MiB)."""
     code = textwrap.dedent(
         f"""
-        import resource, humeresearch as hr
+        import humeresearch as hr
         try:
             hr.read({str(path)!r})
             outcome = "read"
         except hr.FormatError as exc:
             outcome = str(exc)
         print(outcome)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        # VmHWM: the peak of this process only (ru_maxrss keeps the forking parent's peak)
+        status = open("/proc/self/status").read().split("VmHWM:")[1]
+        print(int(status.split()[0]) / 1024)
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

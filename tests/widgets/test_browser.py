@@ -90,7 +90,7 @@ def lab(tmp_path):
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers
-    log = open(tmp_path / "jupyterlab.log", "wb")  # noqa: SIM115
+    log = open(tmp_path / "jupyterlab.log", "wb")
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -135,6 +135,16 @@ def _run_cells(page, start: int, stop: int) -> None:
         }""",
         [start, stop],
     )
+
+
+def _changed_figure(page, old: str | None) -> str:
+    """Wait until the Explorer shows another image than ``old``; return its ``src``."""
+    handle = page.wait_for_function(
+        "(old) => { const i = document.querySelector('.hr-explorer .hr-explorer-figure img');"
+        " return i && i.getAttribute('src') !== old && i.getAttribute('src'); }",
+        arg=old,
+    )
+    return str(handle.json_value())
 
 
 def _shot(page, folder: Path, name: str, locator=None) -> Path:
@@ -192,7 +202,9 @@ def _drive(page, url: str, nb_path: Path, shots: Path) -> None:
     panel.locator(".hr-plan").click()
     panel.locator(".hr-plan-summary").wait_for()
     summary = panel.locator(".hr-plan-summary").inner_text()
-    assert "3 input(s), 15.0 s of media, 0 frame(s), 3 request(s); estimated billed 30.0 s" in summary
+    assert (
+        "3 input(s), 15.0 s of media, 0 frame(s), 3 request(s); estimated billed 30.0 s" in summary
+    )
     assert panel.locator(".hr-table .hr-state.hr-planned").count() == 3
     _shot(page, shots, "2-plan", panel)
     panel.locator(".hr-submit").click()
@@ -212,17 +224,11 @@ def _drive(page, url: str, nb_path: Path, shots: Path) -> None:
     before = image.get_attribute("src")
     _shot(page, shots, "4-explorer", explorer)
     explorer.locator("select").first.select_option(index=1)  # the second recording
-    page.wait_for_function(
-        "(old) => { const i = document.querySelector('.hr-explorer .hr-explorer-figure img');"
-        " return i && i.getAttribute('src') !== old; }",
-        arg=before,
-    )
+    second = _changed_figure(page, before)
+    _shot(page, shots, "5-explorer-second-recording", explorer)
     explorer.get_by_role("button", name="heatmap").click()
-    page.wait_for_timeout(300)
-    _shot(page, shots, "5-explorer-changed", explorer)
+    _changed_figure(page, second)
+    _shot(page, shots, "6-explorer-heatmap", explorer)
     page.keyboard.press("Control+s")
-    page.wait_for_function(
-        "() => !document.querySelector('.jp-mod-dirty')", timeout=30_000
-    )
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
     page.wait_for_timeout(500)
-

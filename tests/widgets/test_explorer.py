@@ -41,7 +41,11 @@ def test_defaults_are_the_first_recording_and_its_top_five(data):
     assert ex.time.value == (0.0, float(a["end"].max()))
     assert ex.view.value == "timeline"
     axes = ex.last_figure.get_axes()
-    assert [ax.get_ylabel() for ax in axes[:3]] == ["face\nface_0", "face\nface_1", "prosody\nspk_0"]
+    assert [ax.get_ylabel() for ax in axes[:3]] == [
+        "face\nface_0",
+        "face\nface_1",
+        "prosody\nspk_0",
+    ]
     assert png_of(ex.figure)[:4] == b"\x89PNG"
 
 

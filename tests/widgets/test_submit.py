@@ -12,6 +12,7 @@ import pytest
 from humeresearch import define
 from humeresearch.measure import ledger_table
 from humeresearch.widgets._figures import png_of
+from humeresearch.widgets._form import UNSET
 
 from .conftest import KEY, every_widget_state
 
@@ -33,7 +34,9 @@ def test_plan_shows_the_dry_run_and_sends_nothing(study, serve, panels, tmp_path
     assert table["metered_seconds"].tolist() == [10.0, 12.0]
     assert table["state"].tolist() == ["planned", "planned"]
     summary = panel.plan_summary.value
-    assert "2 input(s), 18.0 s of media, 0 frame(s), 2 request(s); estimated billed 22.0 s" in summary
+    assert (
+        "2 input(s), 18.0 s of media, 0 frame(s), 2 request(s); estimated billed 22.0 s" in summary
+    )
     assert panel.plan_table["within_budget"].tolist() == [True, True]
     panel.budget.value = "15"
     panel.plan_button.click()
@@ -146,8 +149,9 @@ def test_options_are_generated_from_the_configuration_objects(panels, tmp_path):
     options = v0.controls["prosody.granularity"].options
     assert tuple(label for label, _ in options) == ("default", *define.GRANULARITIES)
     language = [value for _, value in v0.controls["language.granularity"].options]
-    assert language == [None, "word", "sentence", "utterance", "conversational_turn", "passage"]
-    assert [v for _, v in v0.controls["transcription"].options] == [None, False, "set"]
+    assert language == [UNSET, "word", "sentence", "utterance", "conversational_turn", "passage"]
+    assert [v for _, v in v0.controls["transcription"].options] == [UNSET, False, "set"]
+    assert v0.controls["notify"].value == UNSET  # shown as "default", sent as nothing
     v0.controls["face"].value = True
     v0.controls["face.identify_faces"].value = True
     v0.controls["face.fps_pred"].value = "0"
@@ -255,8 +259,14 @@ def test_the_key_is_not_in_a_notebook_saved_after_use(study, serve, tmp_path, mo
         "panel.submit_button.click()\nresult = panel.wait(60)\npanel.table_frame['state'].tolist()",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in source])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", store_widget_state=True
+    )
     client.execute()
     path = tmp_path / "used.ipynb"
     nbformat.write(nb, path)
