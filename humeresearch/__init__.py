@@ -72,8 +72,11 @@ _LAZY: dict[str, str] = {
     "lrt": "humeresearch.stats:lrt",
     "power": "humeresearch.stats:power",
     "rescale": "humeresearch.stats:rescale",
+    "report": "humeresearch.stats:report",
+    "Report": "humeresearch.stats:Report",
     # measuring with the Hume APIs (the ``measure`` extra)
-    "measure": "humeresearch.measure:measure",
+    # the package itself, callable as its function ``measure.measure`` (always one object)
+    "measure": "humeresearch.measure",
     # corpora larger than memory (the ``dataset`` extra for Dask)
     "to_dataset": "humeresearch.dataset:to_dataset",
     "open_dataset": "humeresearch.dataset:open_dataset",
@@ -114,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         dataset,
         define,
         errors,
+        measure,
         plot,
         server,
         simulate,
@@ -150,7 +154,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         TransportError,
         UnmatchedSpansWarning,
     )
-    from humeresearch.measure import measure
     from humeresearch.readers import read
     from humeresearch.stats import (
         agreement,
@@ -162,7 +165,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         icc,
         lrt,
         mixed,
+        Report,
         power,
+        report,
         rescale,
         spearman_brown,
     )

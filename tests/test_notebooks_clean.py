@@ -15,6 +15,7 @@ EXPECTED = [
     "03_statistics_for_papers.ipynb",
     "04_local_server.ipynb",
     "05_v0_archives_and_v1.ipynb",
+    "06_measure_with_widgets.ipynb",
 ]
 
 
@@ -22,7 +23,7 @@ def _load(name: str) -> dict:
     return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
 
 
-def test_the_five_tutorials_are_there():
+def test_every_tutorial_is_listed():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
 
 

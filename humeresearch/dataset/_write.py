@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from humeresearch.define import ERROR_MODES, ErrorMode
 
 #: rows per Parquet row group (a reader's unit of skipping and of memory)
 ROW_GROUP = 1_000_000
+#: columns whose values repeat: dictionary-encoded in the Parquet files
+_DICTIONARY = [*_layout.DICTIONARY_COLUMNS, "span_id", "begin", "end"]
 REPORT_COLUMNS = ["input", "sha256", "status", "spans", "rows", "message"]
 
 
@@ -51,20 +55,22 @@ def _present(entries: list[dict[str, Any]]) -> tuple[set[str], set[tuple[str, st
     return hashes, pairs
 
 
-def _write_file(table: pa.Table, root: Path, rel: str) -> None:
+def _write_file(table: pa.Table, root: Path, rel: str, folders: set[Path]) -> None:
+    """Write ``table`` (normalised) to ``root/rel`` through a temporary file beside it.
+
+    ``folders`` holds the folders already made (one ``mkdir`` per folder, not per file).
+    """
     target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(
-            _layout.normalise_arrow(table),
-            tmp,
-            row_group_size=ROW_GROUP,
-            use_dictionary=_DICTIONARY,
-        )
+        pq.write_table(table, tmp, row_group_size=ROW_GROUP, use_dictionary=_DICTIONARY)
         os.replace(tmp, target)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -108,8 +114,8 @@ def _keys(
     source_codes, sources = _codes(table["source"])
     model_lut = np.array([models.index(m) if m in models else -1 for m in model_values], np.int64)
     model_of = model_lut[model_codes] if len(model_lut) else np.empty(0, np.int64)
-    bucket = _layout.bucket_of(sources, buckets)[source_codes] if sources else model_of
-    key = model_of * buckets + bucket
+    key = model_of * buckets + _layout.bucket_of(sources, buckets)[source_codes]
+    key[model_of < 0] = -1
     if keep is not None:
         allowed = np.array(
             [[keep(m, s) for s in sources] for m in model_values], dtype=bool
@@ -132,20 +138,9 @@ def _parts(table: pa.Table, key: np.ndarray) -> dict[int, pa.Table]:
     return {k: v[0] if len(v) == 1 else pa.concat_tables(v) for k, v in runs.items()}
 
 
-def _tables(m: Measurements, names: tuple[str, ...]) -> dict[str, tuple[pd.DataFrame, pa.Table]]:
-    """Each table of ``m`` to write, as pandas (for its keys) and as Arrow (to write)."""
-    out: dict[str, tuple[pd.DataFrame, pa.Table]] = {}
-    for name in names:
-        frame = getattr(m, name)()
-        if name == "long":
-            arrow = _arrow_long(frame)
-        else:
-            arrow = pa.Table.from_pandas(frame, preserve_index=False)
-        out[name] = (frame, arrow)
-    return out
-
-
-def _write_input(m: Measurements, keep: Callable[[str, str], bool] | None, ctx: dict[str, Any]):
+def _write_input(
+    m: Measurements, keep: Callable[[str, str], bool] | None, ctx: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Write every table of ``m``, one file per (table, model, bucket); return the parts."""
     settings: _layout.Settings = ctx["settings"]
     spans = m.spans()
@@ -153,18 +148,21 @@ def _write_input(m: Measurements, keep: Callable[[str, str], bool] | None, ctx: 
     parts: dict[int, dict[str, Any]] = {}
     for name in settings.tables:
         frame = spans if name == "spans" else getattr(m, name)()
-        arrow = (
-            _arrow_long(frame)
-            if name == "long"
-            else pa.Table.from_pandas(frame, preserve_index=False)
-        )
+        if name == "long":
+            arrow = _arrow_long(frame)
+        else:
+            arrow = _layout.normalise_arrow(pa.Table.from_pandas(frame, preserve_index=False))
         keys = _keys(frame, models, settings.buckets, keep)
         for k, piece in sorted(_parts(arrow, keys.key).items()):
-            model, folder = models[k // settings.buckets], _layout.bucket_dir(
-                settings.buckets, k % settings.buckets
+            model, folder = (
+                models[k // settings.buckets],
+                _layout.bucket_dir(settings.buckets, k % settings.buckets),
             )
-            _write_file(piece, ctx["root"], _layout.file_path(name, model, folder, ctx["id"]))
-            part = parts.setdefault(k, {"model": model, "bucket": folder, "rows": {}, "sources": []})
+            rel = _layout.file_path(name, model, folder, ctx["id"])
+            _write_file(piece, ctx["root"], rel, ctx["folders"])
+            part = parts.setdefault(
+                k, {"model": model, "bucket": folder, "rows": {}, "sources": []}
+            )
             part["rows"][name] = piece.num_rows
             if name == "spans":
                 present = np.unique(keys.source[keys.key == k])
@@ -175,7 +173,7 @@ def _write_input(m: Measurements, keep: Callable[[str, str], bool] | None, ctx: 
 
 def _add(unit: Unit, sha: str, m: Measurements, ctx: dict[str, Any]) -> dict[str, Any]:
     """Write one input's tables and errors; return its manifest entry."""
-    pairs = m.spans()[["model", "source"]].astype(str).drop_duplicates()
+    pairs = m.spans()[["model", "source"]].drop_duplicates().astype(str)
     taken = ctx["taken"]
     skipped = sorted(
         f"{mo}:{so}" for mo, so in zip(pairs["model"], pairs["source"]) if (mo, so) in taken
@@ -192,9 +190,10 @@ def _add(unit: Unit, sha: str, m: Measurements, ctx: dict[str, Any]) -> dict[str
     errors = m.errors()
     if len(errors):
         _write_file(
-            pa.Table.from_pandas(errors, preserve_index=False),
+            _layout.normalise_arrow(pa.Table.from_pandas(errors, preserve_index=False)),
             ctx["root"],
             f"errors/{ctx['id']}.parquet",
+            ctx["folders"],
         )
     return {
         "id": ctx["id"],
@@ -211,6 +210,36 @@ def _add(unit: Unit, sha: str, m: Measurements, ctx: dict[str, Any]) -> dict[str
 def _release() -> None:
     gc.collect()
     pa.default_memory_pool().release_unused()
+
+
+def _convert(
+    unit: Unit,
+    ctx: dict[str, Any],
+    hashes: set[str],
+    format: str,
+    errors: ErrorMode,
+    options: dict[str, Any],
+) -> tuple[str, str, str, int, int, str]:
+    """Add one input (unless it is a duplicate or unreadable); return its report row."""
+    root, taken = ctx["root"], ctx["taken"]
+    sha = unit.sha256()
+    if sha in hashes:
+        return (unit.name, sha, "duplicate", 0, 0, "already in the dataset")
+    try:
+        m = unit.read(format=format, options=options)
+    except Exception as exc:
+        if errors == "raise":
+            raise
+        return (unit.name, sha, "unreadable", 0, 0, f"{type(exc).__name__}: {exc}")
+    entry = _add(unit, sha, m, ctx)
+    del m
+    _layout.append_manifest(root, entry)
+    hashes.add(sha)
+    taken |= {(p["model"], s) for p in entry["parts"] for s in p["sources"]}
+    spans = sum(p["rows"].get("spans", 0) for p in entry["parts"])
+    rows = sum(p["rows"].get("long", 0) for p in entry["parts"])
+    _release()
+    return (unit.name, sha, "added", spans, rows, "")
 
 
 def to_dataset(
@@ -282,27 +311,16 @@ def to_dataset(
     settings = _settings(root, wide, buckets)
     entries = _layout.load_manifest(root)
     hashes, taken = _present(entries)
-    ctx: dict[str, Any] = {"root": root, "settings": settings, "taken": taken}
+    ctx: dict[str, Any] = {"root": root, "settings": settings, "taken": taken, "folders": set()}
+    # what survives a collection is alive: frozen, so that the next collections skip it
+    freeze = not gc.get_freeze_count()
     report = []
-    for unit in units(inputs):
-        sha = unit.sha256()
-        if sha in hashes:
-            report.append((unit.name, sha, "duplicate", 0, 0, "already in the dataset"))
-            continue
-        try:
-            m = unit.read(format=format, options=options)
-        except Exception as exc:
-            if errors == "raise":
-                raise
-            report.append((unit.name, sha, "unreadable", 0, 0, f"{type(exc).__name__}: {exc}"))
-            continue
-        entry = _add(unit, sha, m, ctx)
-        del m
-        _layout.append_manifest(root, entry)
-        hashes.add(sha)
-        taken |= {(p["model"], s) for p in entry["parts"] for s in p["sources"]}
-        spans = sum(p["rows"].get("spans", 0) for p in entry["parts"])
-        rows = sum(p["rows"].get("long", 0) for p in entry["parts"])
-        report.append((unit.name, sha, "added", spans, rows, ""))
-        _release()
+    try:
+        for unit in units(inputs):
+            if freeze:
+                gc.freeze()
+            report.append(_convert(unit, ctx, hashes, format, errors, options))
+    finally:
+        if freeze:
+            gc.unfreeze()
     return pd.DataFrame(report, columns=REPORT_COLUMNS).astype({"spans": "int64", "rows": "int64"})

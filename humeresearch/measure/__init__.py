@@ -26,7 +26,7 @@ from typing import Any
 
 from humeresearch.measure._config import APIS, Api
 from humeresearch.measure._context import Cancel
-from humeresearch.measure._inputs import Text
+from humeresearch.measure._inputs import Text, find_files
 from humeresearch.measure._ledger import ledger_table
 from humeresearch.measure._plan import FRAME_SECONDS, MIN_RUN_SECONDS, run_seconds
 from humeresearch.measure._run import RESULT_NAME, measure, measure_async
@@ -39,6 +39,7 @@ __all__ = [
     "Api",
     "Cancel",
     "Text",
+    "find_files",
     "ledger_table",
     "measure",
     "measure_async",
@@ -47,11 +48,12 @@ __all__ = [
 
 
 class _CallableModule(types.ModuleType):
-    """This package, callable as :func:`measure` (the package and the function share a name).
+    """This package, callable as its function :func:`measure`.
 
-    ``humeresearch.measure(...)`` measures whether the top-level name resolved to the
-    function or to this package (importing ``humeresearch.measure.cli`` rebinds the
-    attribute to the package).
+    ``humeresearch.measure`` is always this one object (the top-level lazy name resolves to
+    the package, so importing a submodule such as ``humeresearch.measure.cli`` rebinds
+    nothing): ``humeresearch.measure(inputs, ...)`` measures, and
+    ``humeresearch.measure.measure`` is the function with its signature and documentation.
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

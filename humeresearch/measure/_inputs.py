@@ -95,6 +95,39 @@ def _files(value: str) -> list[Path]:
     raise FileNotFoundError(f"measure: no such file, folder or glob match: {value!r}")
 
 
+def find_files(pattern: str) -> list[Path]:
+    """The media files a file, folder or glob names, as ``measure`` finds them.
+
+    A folder is searched recursively for media files (hidden folders skipped); a glob
+    may use ``**``.
+
+    Parameters
+    ----------
+    pattern : str
+        A file, a folder or a glob pattern.
+
+    Returns
+    -------
+    list of Path
+        The files, sorted.
+
+    Raises
+    ------
+    FileNotFoundError
+        When nothing matches.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("a.wav", "b.mp4", "notes.txt"):
+    ...     _ = (folder / name).write_bytes(b"")
+    >>> [p.name for p in find_files(str(folder))]
+    ['a.wav', 'b.mp4']
+    """
+    return _files(pattern)
+
+
 def expand(inputs: InputLike | Iterable[InputLike]) -> list[Item]:
     """The inputs as :class:`Item`\\ s, in order, each content measured once.
 

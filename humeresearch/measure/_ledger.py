@@ -9,10 +9,12 @@ its first unfinished request. No API key is ever written here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,21 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the writes of the block into one transaction (committed at its end).
+
+        Only for writes that may be lost together (planning): a row that must be
+        durable before a request is sent is written outside a batch.
+        """
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def add_config(self, config_hash: str, api: str, config: dict[str, Any]) -> None:
         """Record a configuration (its JSON) under its hash."""

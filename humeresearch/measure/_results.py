@@ -59,9 +59,14 @@ def read_inputs(ledger: Ledger, done: list[tuple[Key, Item]]) -> list[Measuremen
     span_ids: dict[str, dict[str, int]] = {}  # per input: the next free span id per model
 
     def flush() -> None:
-        if batch:
+        if len(batch) == 1:  # one response is read alone (a list of one is no list)
+            a = batch[0]
+            ids = span_ids.setdefault(a.item.name, {})
+            piece = {"meta": {"offset": a.offset}}
+            parts.append(_read_piece(a.item, a.name, piece, a.path, a.record, ids))
+        elif batch:
             parts.append(_read_audio_batch(batch, span_ids))
-            batch.clear()
+        batch.clear()
 
     for key, item in done:
         if key[1] != "v1":
@@ -105,9 +110,7 @@ def _read_piece(
     meta = piece["meta"]
     if name.startswith("audio"):
         m = hr.read(path, format="v1", source=item.name)
-        return _retag(
-            m, source=item.name, seconds=meta["offset"], span_ids=span_ids, record=record
-        )
+        return _retag(m, source=item.name, seconds=meta["offset"], span_ids=span_ids, record=record)
     times = meta.get("times")
     options = {"frame_times": times} if times is not None else {}
     m = hr.read(path, format="v1", source=item.name, **options)
@@ -145,9 +148,7 @@ def _read_audio_batch(batch: list[_Audio], span_ids: dict[str, dict[str, int]]) 
     return dataclasses.replace(m, _spans=spans, _errors=errors, provenance=provenance)
 
 
-def _batch_provenance(
-    m: Measurements, batch: list[_Audio], raws: list[bytes]
-) -> dict[str, Any]:
+def _batch_provenance(m: Measurements, batch: list[_Audio], raws: list[bytes]) -> dict[str, Any]:
     """One ``inputs`` entry per response, as reading its file alone would give."""
     (entry,) = m.provenance["inputs"]
     responses = entry["responses"]

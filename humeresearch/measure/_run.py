@@ -89,26 +89,30 @@ def _within_budget(plan: pd.DataFrame, budget: float | None) -> pd.Series:
     return cost.cumsum().le(budget) | ~todo
 
 
-async def _run_one(ctx: Context, item: Item, sem: asyncio.Semaphore) -> None:
-    async with sem:
-        if ctx.cancel.cancelled:
-            ctx.emit(item, "cancelled")
-            return
-        ctx.emit(item, "started")
-        key = ctx.key(item)
-        try:
-            await (run_v1 if ctx.api == "v1" else run_v0)(ctx, item)
-        except Stopped:
-            ctx.emit(item, "cancelled")
-        except Exception as exc:
-            reason = ctx.scrub(
-                str(exc) if isinstance(exc, InputFailed) else f"{type(exc).__name__}: {exc}"
-            )
-            ctx.ledger.update(key, state="failed", reason=reason)
-            ctx.emit(item, "failed", reason=reason)
+async def _run_one(ctx: Context, item: Item) -> None:
+    if ctx.cancel.cancelled:
+        ctx.emit(item, "cancelled")
+        return
+    ctx.emit(item, "started")
+    key = ctx.key(item)
+    try:
+        await (run_v1 if ctx.api == "v1" else run_v0)(ctx, item)
+    except Stopped:
+        ctx.emit(item, "cancelled")
+    except Exception as exc:
+        reason = ctx.scrub(
+            str(exc) if isinstance(exc, InputFailed) else f"{type(exc).__name__}: {exc}"
+        )
+        ctx.ledger.update(key, state="failed", reason=reason)
+        ctx.emit(item, "failed", reason=reason)
 
 
 def _client(api: str, base_url: str | None, api_key: str | None) -> Any:
+    """The sync client, called in worker threads.
+
+    httpx's AsyncClient (anyio underneath) was measured to cost about three times the
+    CPU per request of the sync client in threads, and CPU is what bounds a run.
+    """
     from humeresearch.clients import RetryPolicy, V0BatchClient, V1Client
 
     cls = V1Client if api == "v1" else V0BatchClient
@@ -218,6 +222,27 @@ async def measure_async(
         )
 
 
+def _triage(
+    ctx: Context, items: list[Item], plan: pd.DataFrame, budget: float | None
+) -> tuple[list[Item], int]:
+    """Plan every input in the ledger; the inputs to run and how many are skipped as done."""
+    todo, skipped = [], 0
+    for item, (_, row) in zip(items, plan.iterrows(), strict=True):
+        cost = None if pd.isna(row["metered_seconds"]) else float(row["metered_seconds"])
+        ctx.ledger.plan(ctx.key(item), input=item.name, kind=item.kind, planned_seconds=cost)
+        if row["state"] == "done":
+            skipped += 1
+            ctx.emit(item, "skipped", reason="already measured")
+        elif isinstance(row["error"], str):
+            ctx.ledger.update(ctx.key(item), state="failed", reason=ctx.scrub(row["error"]))
+            ctx.emit(item, "failed", reason=row["error"])
+        elif not row["within_budget"]:
+            ctx.emit(item, "over_budget", reason=f"budget of {budget:g} s reached")
+        else:
+            todo.append(item)
+    return todo, skipped
+
+
 async def _measure(
     items: list[Item],
     ledger: Ledger,
@@ -248,27 +273,21 @@ async def _measure(
         secret.reveal() if secret else None,
     )
     keys = [ctx.key(item) for item in items]
-    todo, skipped = [], 0
-    for item, (_, row) in zip(items, plan.iterrows(), strict=True):
-        cost = None if pd.isna(row["metered_seconds"]) else float(row["metered_seconds"])
-        ledger.plan(ctx.key(item), input=item.name, kind=item.kind, planned_seconds=cost)
-        if row["state"] == "done":
-            skipped += 1
-            events(item, "skipped", reason="already measured")
-        elif isinstance(row["error"], str):
-            ledger.update(ctx.key(item), state="failed", reason=ctx.scrub(row["error"]))
-            events(item, "failed", reason=row["error"])
-        elif not row["within_budget"]:
-            events(item, "over_budget", reason=f"budget of {budget:g} s reached")
-        else:
-            todo.append(item)
-    sem = asyncio.Semaphore(concurrency)
-    # blocking client calls run in threads: one per input in flight (the default pool
-    # has min(32, cpus + 4) threads and would cap concurrency on a small machine)
+    with ledger.batch():
+        todo, skipped = _triage(ctx, items, plan, budget)
+    # blocking steps (media preparation, HTTP, stored responses) run in threads: one
+    # per input in flight (the default pool has min(32, cpus + 4) threads and would cap
+    # concurrency on a small machine)
     pool = concurrent.futures.ThreadPoolExecutor(concurrency + 4, thread_name_prefix="measure")
     asyncio.get_running_loop().set_default_executor(pool)
+    queue = iter(todo)  # `concurrency` workers take the inputs in order
+
+    async def worker() -> None:
+        for item in queue:
+            await _run_one(ctx, item)
+
     try:
-        await asyncio.gather(*(_run_one(ctx, item, sem) for item in todo))
+        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(todo)))))
     finally:
         await asyncio.to_thread(client.close)
         if events.bar is not None:

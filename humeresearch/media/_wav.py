@@ -55,7 +55,7 @@ def _open(source: Any) -> Any:
         return io.BytesIO(source)
     if isinstance(source, (str, os.PathLike)):
         try:
-            fh = open(source, "rb")  # noqa: SIM115 - returned to the caller, closed there
+            fh = open(source, "rb")  # closed by the caller
         except OSError:
             return None
         head = fh.read(12)
@@ -105,6 +105,9 @@ def read_wav(source: Any, *, samples: bool = True) -> tuple[WavHeader, bytes] | 
         return None
     if samples:  # a data chunk shorter than its header says: what is there
         header = WavHeader(
-            header.rate, header.channels, header.width, len(data) // (header.channels * header.width)
+            header.rate,
+            header.channels,
+            header.width,
+            len(data) // (header.channels * header.width),
         )
     return header, data

@@ -19,6 +19,7 @@ View = Literal["timeline", "heatmap", "distribution"]
 #: the selector value meaning "every model" / "every track".
 ALL = "(all)"
 _STYLE = {"description_width": "80px"}
+_VIEW_LABEL = "<div style='text-align:right;padding-right:8px'>view</div>"
 _LAYOUT = {"width": "330px"}
 
 
@@ -106,8 +107,7 @@ class Explorer(w.VBox):
             style=_STYLE,
             layout=w.Layout(width="480px"),
         )
-        self.view = w.ToggleButtons(options=list(VIEWS), value=view, description="view")
-        self.view.style.description_width = _STYLE["description_width"]
+        self.view = w.ToggleButtons(options=list(VIEWS), value=view)
         self.figure = w.Output()
         self.figure.add_class("hr-explorer-figure")
         self.add_class("hr-explorer")
@@ -127,7 +127,7 @@ class Explorer(w.VBox):
         self.children = [
             w.HBox([left, self.names]),
             self.time,
-            self.view,
+            w.HBox([w.HTML(_VIEW_LABEL, layout=w.Layout(width="88px")), self.view]),
             self.figure,
         ]
         self._quiet = False

@@ -29,7 +29,7 @@ def count_files(value: str) -> int:
     >>> count_files(str(root)), count_files(str(root / "*.wav")), count_files(str(root / "x"))
     (2, 2, 0)
     """
-    from humeresearch.measure._inputs import _files
+    from humeresearch.measure import find_files as _files
 
     try:
         return len(_files(value))

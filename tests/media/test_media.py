@@ -25,6 +25,7 @@ from humeresearch.media import (
     video_frames,
 )
 from humeresearch.media._audio import UPLOAD_OVERHEAD
+from humeresearch.media._wav import read_wav
 
 from .conftest import SKIN, av, face_box, make_video
 
@@ -213,3 +214,49 @@ def test_text_payloads_long_sentences():
     hard = text_payloads("x" * 25, max_chars=10)
     assert [(p.offset, len(p.text)) for p in hard] == [(0, 10), (10, 10), (20, 5)]
     assert text_payloads("") == []
+
+
+def _pyav_only(monkeypatch):
+    """Make load_audio and probe skip the WAV fast path."""
+    from humeresearch.media import _wav
+
+    monkeypatch.setattr(_wav, "read_wav", lambda source, samples=True: None)
+
+
+def test_plain_wav_read_without_decoding_equals_pyav(tmp_path, monkeypatch):
+    import av
+
+    from humeresearch.media import _audio
+
+    t = np.arange(24000) / 16000
+    pcm = (np.sin(2 * np.pi * 300 * t) * 7000).astype("<i2").tobytes()
+    path = tmp_path / "tone.wav"
+    path.write_bytes(Audio(pcm).wav())
+    calls = []
+    monkeypatch.setattr(av, "open", lambda *a, **k: calls.append(a) or pytest.fail("PyAV"))
+    fast, info = load_audio(path), probe(path)
+    assert calls == []
+    assert (fast.pcm, fast.rate, fast.start) == (pcm, 16000, 0.0)
+    assert (info.duration, info.has_audio, info.has_video, info.is_image) == (
+        1.5,
+        True,
+        False,
+        False,
+    )
+    monkeypatch.undo()
+    _pyav_only(monkeypatch)
+    monkeypatch.setattr(_audio, "read_wav", lambda source, samples=True: None)
+    slow = load_audio(path)
+    assert (slow.pcm, slow.rate, slow.start) == (pcm, 16000, 0.0)
+    assert probe(path) == info
+
+
+def test_other_wavs_still_decoded_with_pyav(tmp_path):
+    x = (np.sin(np.arange(44100) / 44100 * 2 * np.pi * 440) * 8000).astype("<i2")
+    path = tmp_path / "cd.wav"
+    path.write_bytes(Audio(x.tobytes(), rate=44100).wav())
+    audio = load_audio(path)
+    assert (audio.rate, round(audio.duration, 3)) == (16000, 1.0)
+    assert round(probe(path).duration, 3) == 1.0
+    assert read_wav(b"RIFF\x00\x00\x00\x00WAVEjunk") is None
+    assert read_wav(tmp_path / "missing.wav") is None
