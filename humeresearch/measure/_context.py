@@ -57,6 +57,44 @@ class InputFailed(Exception):
 
 
 Emit = Callable[..., None]
+Progress = bool | Callable[[dict[str, Any]], None] | None
+
+
+@dataclass
+class Events:
+    """Per-input events to a callback and a tqdm bar."""
+
+    callback: Callable[[dict[str, Any]], None] | None
+    bar: Any
+    started: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, item: Item, state: str, **extra: Any) -> None:
+        t0 = self.started.setdefault(item.name, time.monotonic())
+        event = {
+            "input": item.name,
+            "state": state,
+            "job_id": extra.get("job_id"),
+            "run_id": extra.get("run_id"),
+            "elapsed": time.monotonic() - t0,
+            "reason": extra.get("reason"),
+        }
+        if state in ("done", "failed", "skipped", "cancelled", "over_budget"):
+            self.counts[state] = self.counts.get(state, 0) + 1
+            if self.bar is not None:
+                self.bar.update(1)
+                self.bar.set_postfix({k: v for k, v in self.counts.items()}, refresh=False)
+        if self.callback is not None:
+            self.callback(event)
+
+
+def events_for(progress: Progress, total: int) -> Events:
+    bar = None
+    if progress is None or progress is True:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc="measure", unit="input")
+    return Events(progress if callable(progress) else None, bar)
 
 
 @dataclass

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -16,54 +14,23 @@ import pandas as pd
 from humeresearch._measurements import Measurements
 from humeresearch._tables import check_option
 from humeresearch.measure._config import APIS, Api, ConfigLike, resolve
-from humeresearch.measure._context import Cancel, Context, InputFailed, Stopped
+from humeresearch.measure._context import (
+    Cancel,
+    Context,
+    InputFailed,
+    Progress,
+    Stopped,
+    events_for,
+)
 from humeresearch.measure._inputs import InputLike, Item, expand
 from humeresearch.measure._ledger import Ledger
 from humeresearch.measure._plan import PLAN_COLUMNS, budget_cost, plan_item
-from humeresearch.measure._results import combine, read_inputs
+from humeresearch.measure._results import Reader, combine
 from humeresearch.measure._v0 import run_v0
 from humeresearch.measure._v1 import run_v1
 
 #: the combined result's file name inside the project.
 RESULT_NAME = "measurements.parquet"
-Progress = bool | Callable[[dict[str, Any]], None] | None
-
-
-@dataclass
-class _Events:
-    """Per-input events to a callback and a tqdm bar."""
-
-    callback: Callable[[dict[str, Any]], None] | None
-    bar: Any
-    started: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def __call__(self, item: Item, state: str, **extra: Any) -> None:
-        t0 = self.started.setdefault(item.name, time.monotonic())
-        event = {
-            "input": item.name,
-            "state": state,
-            "job_id": extra.get("job_id"),
-            "run_id": extra.get("run_id"),
-            "elapsed": time.monotonic() - t0,
-            "reason": extra.get("reason"),
-        }
-        if state in ("done", "failed", "skipped", "cancelled", "over_budget"):
-            self.counts[state] = self.counts.get(state, 0) + 1
-            if self.bar is not None:
-                self.bar.update(1)
-                self.bar.set_postfix({k: v for k, v in self.counts.items()}, refresh=False)
-        if self.callback is not None:
-            self.callback(event)
-
-
-def _events(progress: Progress, total: int) -> _Events:
-    bar = None
-    if progress is None or progress is True:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=total, desc="measure", unit="input")
-    return _Events(progress if callable(progress) else None, bar)
 
 
 def _plan_frame(items: list[Item], api: str, ledger: Ledger | None, digest: str) -> pd.DataFrame:
@@ -258,7 +225,7 @@ async def _measure(
     ledger.add_config(resolved.digest, api, resolved.data)
     plan = await asyncio.to_thread(_plan_frame, items, api, ledger, resolved.digest)
     plan["within_budget"] = _within_budget(plan, budget)
-    events = _events(progress, len(items))
+    events = events_for(progress, len(items))
     client = _client(api, base_url, api_key)
     from humeresearch.clients import resolve_key
 
@@ -280,24 +247,24 @@ async def _measure(
     # concurrency on a small machine)
     pool = concurrent.futures.ThreadPoolExecutor(concurrency + 4, thread_name_prefix="measure")
     asyncio.get_running_loop().set_default_executor(pool)
+    index = {id(item): k for k, item in enumerate(items)}
+    reader = Reader(ledger, list(zip(keys, items, strict=True)), {index[id(i)] for i in todo})
     queue = iter(todo)  # `concurrency` workers take the inputs in order
 
     async def worker() -> None:
         for item in queue:
             await _run_one(ctx, item)
+            reader.finish(index[id(item)])
 
+    reading = asyncio.ensure_future(reader.run())
     try:
         await asyncio.gather(*(worker() for _ in range(min(concurrency, len(todo)))))
+        parts = await reader.close()
     finally:
+        reading.cancel()
         await asyncio.to_thread(client.close)
         if events.bar is not None:
             events.bar.close()
-    done = [
-        (k, i)
-        for k, i in zip(keys, items, strict=True)
-        if (ledger.row(k) or {}).get("state") == "done"
-    ]
-    parts = await asyncio.to_thread(read_inputs, ledger, done)
     summary = _summary(ledger, keys, skipped)
     record = {
         "api": api,

@@ -165,7 +165,9 @@ def test_lifecycle_states_with_processing_delay():
             if job["state"]["status"] == "COMPLETED":
                 break
             time.sleep(0.05)
-        assert seen == ["QUEUED", "IN_PROGRESS", "COMPLETED"]
+        # in order, ending COMPLETED (a loaded machine may poll too late to see QUEUED)
+        order = ["QUEUED", "IN_PROGRESS", "COMPLETED"]
+        assert seen[-1] == "COMPLETED" and seen == [x for x in order if x in seen]
         st = job["state"]
         assert st["ended_timestamp_ms"] - st["created_timestamp_ms"] >= 1200
         assert st["created_timestamp_ms"] < st["started_timestamp_ms"] < st["ended_timestamp_ms"]
