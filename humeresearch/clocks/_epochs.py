@@ -201,6 +201,5 @@ def _check_baseline(
         outside = (b0 is not None and b0 < tmin) or (b1 is not None and b1 > tmax)
         if outside:
             raise ValueError(
-                f"epochs: baseline {baseline!r} lies outside the epoch window "
-                f"({tmin}, {tmax})"
+                f"epochs: baseline {baseline!r} lies outside the epoch window ({tmin}, {tmax})"
             )

@@ -128,7 +128,7 @@ def _lazy_align(table: Any, target: Any, kwargs: dict[str, Any], which: int) -> 
     dd = _engine.import_dask("align")
     if not _engine.is_dask(target):
         if _engine.layout_of(table) is None:
-            table = table.shuffle(on=["source", "file"], npartitions=table.npartitions)
+            table = _engine.shuffle(table, ["source", "file"], table.npartitions)
         part = functools.partial(_align_part, onto=target, kwargs=kwargs, which=which)
         first = _first(table, lambda p: part(p, meta=None))
         meta = _engine.unknown_categories(_carried(first, table._meta, target))

@@ -32,7 +32,7 @@ def whole(ddf: Any, keys: Sequence[str]) -> bool:
 def grouped_parts(ddf: Any, keys: Sequence[str]) -> list[Any]:
     """Delayed partitions in which every group of ``keys`` is whole (shuffled if needed)."""
     if not whole(ddf, keys):
-        ddf = ddf.shuffle(on=list(keys), npartitions=ddf.npartitions)
+        ddf = _engine.shuffle(ddf, keys, ddf.npartitions)
     return list(ddf.to_delayed())
 
 

@@ -90,8 +90,52 @@ def co_partition(ddf: Any, columns: Sequence[str], n: int) -> Any:
     columns = list(columns)
     meta = ddf._meta.assign(_partition=np.zeros(0, dtype=np.int64))
     keyed = ddf.map_partitions(_with_partition, columns, n, meta=meta)
-    shuffled = keyed.shuffle(on="_partition", npartitions=n)
+    shuffled = shuffle(keyed, ["_partition"], n)
     return shuffled.map_partitions(_take_partition, meta=ddf._meta)
+
+
+def shuffle(ddf: Any, on: Sequence[str], npartitions: int) -> Any:
+    """``ddf`` shuffled on the columns ``on``, its categorical columns sent as text.
+
+    A P2P shuffle moves Arrow tables, and a categorical column becomes a dictionary
+    whose index type follows its partition's number of categories: once the union
+    of the dictionaries arriving in one partition outgrows the smallest index type
+    (128 sources, say), Arrow cannot combine them. The categorical columns travel
+    as Arrow strings instead and are categorical again on arrival (with the
+    categories of ``ddf``'s meta when it knows them).
+    """
+    meta = ddf._meta
+    columns = [c for c in meta.columns if isinstance(meta[c].dtype, pd.CategoricalDtype)]
+    if not columns:
+        return ddf.shuffle(on=list(on), npartitions=npartitions)
+    text = ddf.map_partitions(_as_text, columns, meta=_as_text(meta, columns))
+    moved = text.shuffle(on=list(on), npartitions=npartitions)
+    return moved.map_partitions(_as_categorical, meta, meta=meta, enforce_metadata=False)
+
+
+def _as_text(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``part`` whose categorical ``columns`` are Arrow strings (decoded in Arrow)."""
+    import pyarrow as pa
+
+    out = {}
+    for column in columns:
+        values = pa.array(part[column], from_pandas=True).cast(pa.large_string())
+        out[column] = pd.Series(
+            pd.arrays.ArrowStringArray(values), index=part.index, name=column, copy=False
+        )
+    return part.assign(**out)
+
+
+def _as_categorical(part: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """``part`` with the categorical columns of ``meta`` categorical again."""
+    out = {}
+    for column in meta.columns:
+        dtype = meta[column].dtype
+        if not isinstance(dtype, pd.CategoricalDtype):
+            continue
+        known = "__UNKNOWN_CATEGORIES__" not in list(dtype.categories)
+        out[column] = part[column].astype(dtype if known else "category")
+    return part.assign(**out)
 
 
 def _take_partition(part: pd.DataFrame) -> pd.DataFrame:

@@ -184,7 +184,7 @@ def resample(
         return pandas_resample(table, **kwargs)
     layout = _engine.layout_of(table)
     if layout is None:
-        table = table.shuffle(on=["source", "file"], npartitions=table.npartitions)
+        table = _engine.shuffle(table, ["source", "file"], table.npartitions)
     # fill=None: pandas resample of an empty table with a string fill raises
     meta = _engine.unknown_categories(pandas_resample(table._meta, **{**kwargs, "fill": None}))
     out = table.map_partitions(_resample_part, kwargs, meta, meta=meta, enforce_metadata=False)

@@ -25,6 +25,8 @@ from humeresearch.define import ERROR_MODES, ErrorMode
 ROW_GROUP = 1_000_000
 #: columns whose values repeat: dictionary-encoded in the Parquet files
 _DICTIONARY = [*_layout.DICTIONARY_COLUMNS, "span_id", "begin", "end"]
+#: slices of one input beyond which its rows are sorted by partition instead
+_MAX_RUNS = 256
 REPORT_COLUMNS = ["input", "sha256", "status", "spans", "rows", "message"]
 
 
@@ -124,12 +126,25 @@ def _keys(
     return _Keys(key, source_codes, sources)
 
 
+def _runs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop of every run of equal values of ``key``."""
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return starts, np.r_[starts[1:], len(key)]
+
+
 def _parts(table: pa.Table, key: np.ndarray) -> dict[int, pa.Table]:
-    """``table`` split by ``key`` (rows kept in order): runs of one key are sliced, not copied."""
+    """``table`` split by ``key``, rows kept in order.
+
+    Rows come in blocks of one (source, model), so each part is a few zero-copy
+    slices; rows interleaved more finely are gathered with one stable sort instead.
+    """
     if not len(key):
         return {}
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    stops = np.r_[starts[1:], len(key)]
+    starts, stops = _runs(key)
+    if len(starts) > _MAX_RUNS:
+        order = np.argsort(key, kind="stable")
+        table, key = table.take(pa.array(order)), key[order]
+        starts, stops = _runs(key)
     runs: dict[int, list[pa.Table]] = {}
     for a, b in zip(starts.tolist(), stops.tolist()):
         k = int(key[a])

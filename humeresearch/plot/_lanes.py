@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -17,9 +18,13 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from humeresearch._contract import KEYS
+from humeresearch._tables import as_list, require_columns
 from humeresearch.plot._common import RASTER_ABOVE
 
 FUNC = "timeline"
+#: models whose spans carry words or utterances, in the order tried for ``text=None``
+TEXT_MODELS = ("language", "prosody", "burst", "ner")
 _TEXT_LEVELS = (0.95, 0.84)  # axes fraction of the two alternating transcript rows
 
 
@@ -140,6 +145,56 @@ def decorate_lane(
     ax.margins(x=0)
 
 
+def text_rows(
+    rec: pd.DataFrame, spans: pd.DataFrame | None, lanes: list[tuple[str, str]], text: Any
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Timed rows with text per lane to annotate (by ``text=`` rules)."""
+    if text is False:
+        return {}
+    if spans is not None:
+        require_columns(spans, [*KEYS, "begin", "end", "text"], func=FUNC, name="spans")
+        first = rec.iloc[:1]
+        if len(first):
+            same = (spans["source"].astype(str) == str(first["source"].iloc[0])) & (
+                spans["file"].astype(str) == str(first["file"].iloc[0])
+            )
+            table = spans[same.to_numpy(dtype=bool, na_value=False)]
+        else:
+            table = spans.iloc[:0]
+    elif "text" in rec.columns:
+        table = rec.drop_duplicates(KEYS)
+    else:
+        if text is True:
+            raise ValueError(
+                f"{FUNC}: text=True needs the words: pass spans=m.spans() (or Measurements "
+                "as data, or a long table with a 'text' column)"
+            )
+        return {}
+    table = table[
+        table["text"].notna().to_numpy(dtype=bool)
+        & np.isfinite(table["begin"].to_numpy(np.float64, na_value=np.nan))
+    ]
+    if table.empty:
+        return {}
+    out = {}
+    model = table["model"].astype(str).to_numpy()
+    track = table["track"].astype(str).to_numpy()
+    for lane in lanes:
+        rows = table[(model == lane[0]) & (track == lane[1])]
+        if len(rows):
+            out[lane] = rows[["begin", "end", "text"]]
+    if text is None or text == "auto":
+        for preferred in TEXT_MODELS:
+            chosen = {k: v for k, v in out.items() if k[0] == preferred}
+            if chosen:
+                return chosen
+        return {}
+    if text is True:
+        return out
+    wanted = as_list(text) or []
+    return {k: v for k, v in out.items() if k[0] in wanted}
+
+
 def transcript(ax: Axes, words: pd.DataFrame, xlim: tuple[float, float]) -> None:
     """Word/utterance text along the top of a lane, truncated to the room it has."""
     words = words.sort_values(["begin", "end"], kind="stable")
@@ -175,6 +230,40 @@ def transcript(ax: Axes, words: pd.DataFrame, xlim: tuple[float, float]) -> None
         )
 
 
+@dataclass
+class Plan:
+    """What every panel shares: lanes, names and colours, clock and score ranges."""
+
+    lanes: list[tuple[str, str]]
+    models: list[str]
+    chosen: list[str]
+    colors: Mapping[str, Any]
+    scale: Series
+    show_track: dict[tuple[str, str], bool]
+    with_text: set[tuple[str, str]]
+    gap: float | None
+
+
+def draw_panel(
+    block: npt.NDArray[np.object_], rows: pd.DataFrame, words: dict[Any, pd.DataFrame],
+    plan: Plan, *, first_col: bool,
+) -> None:  # fmt: skip
+    """The lanes of one recording on the shared clock and score ranges."""
+    sel = rows[rows["name"].isin(plan.chosen).to_numpy()]
+    scale = plan.scale
+    series = replace(Series.of(rows, sel, plan.models), xlim=scale.xlim, ybottom=scale.ybottom,
+                     ytop=scale.ytop)  # fmt: skip
+    for lane, lane_ax in zip(plan.lanes, block):
+        draw_series(lane_ax, lane, plan.chosen, series, plan.colors, plan.gap)
+        decorate_lane(lane_ax, lane, series, has_text=lane in plan.with_text,
+                      show_track=plan.show_track[lane])  # fmt: skip
+        if lane in words:
+            transcript(lane_ax, words[lane], series.xlim)
+        if not first_col:
+            lane_ax.set_ylabel("")
+            lane_ax.tick_params(labelleft=False)
+
+
 def lane_axes(
     ax: Axes | Sequence[Axes] | None, n: int, figsize: tuple[float, float] | None
 ) -> tuple[Figure, list[Axes], bool]:
@@ -194,6 +283,23 @@ def lane_axes(
     return axes[0].figure, axes, False
 
 
+def grid_axes(
+    ax: Any, n: int, shape: tuple[int, int], figsize: tuple[float, float] | None
+) -> tuple[Figure, np.ndarray]:
+    """A new figure for a faceted timeline: ``n`` lanes per panel, one panel per (row, col)
+    facet, as a 2-D array of shape ``(n_rows * n, n_cols)`` sharing the clock."""
+    if ax is not None:
+        raise ValueError(f"{FUNC}: ax= cannot be combined with col= or row=; pass figsize=")
+    n_rows, n_cols = shape
+    size = figsize or (max(7.5, 1.6 + 4.2 * n_cols), 0.4 + (0.35 + 1.15 * n) * n_rows)
+    fig, grid = plt.subplots(
+        n_rows * n, n_cols, sharex=True, squeeze=False, figsize=size, layout="constrained"
+    )
+    out = np.empty(grid.shape, dtype=object)
+    out[...] = grid
+    return fig, out
+
+
 def legend(
     fig: Figure,
     axes: list[Axes],
@@ -202,12 +308,13 @@ def legend(
     title: str,
     created: bool,
 ) -> None:
-    """One legend of the expressions and the recording as title: the figure's, or the
-    first lane's when the Axes were given."""
+    """One legend of the expressions and the recording as title (none when empty): the
+    figure's, or the first lane's when the Axes were given."""
     handles = [Line2D([], [], color=colors[n], lw=2.0, label=str(n)) for n in names]
     if created:
         fig.legend(handles=handles, loc="outside right upper", title="expression", frameon=False)
-        fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
     else:
         axes[0].legend(
             handles=handles,

@@ -10,8 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
 
-from humeresearch._contract import KEYS
-from humeresearch._tables import TableLike, as_list, as_long, require_columns
+from humeresearch._tables import TableLike, as_list, as_long
 from humeresearch.define import Family, Model
 from humeresearch.plot._common import (
     expression_colors,
@@ -22,22 +21,27 @@ from humeresearch.plot._common import (
     rank_names,
 )
 from humeresearch.plot._docs import fill
+from humeresearch.plot._facets import Facets
 from humeresearch.plot._lanes import (
+    Plan,
     Series,
-    decorate_lane,
-    draw_series,
+    draw_panel,
+    grid_axes,
     lane_axes,
     legend,
-    transcript,
+    text_rows,
 )
 
 FUNC = "timeline"
-#: models whose spans carry words or utterances, in the order tried for ``text=None``
-TEXT_MODELS = ("language", "prosody", "burst", "ner")
+#: columns that are the lanes, the clock or the values of a timeline, never its facets.
+_NOT_FACETS = ("model", "track", "span_id", "begin", "end", "score", "text")
 
 
-def _recording(long: pd.DataFrame, source: str | None, file: str | None) -> pd.DataFrame:
-    """Rows of one (source, file); raise listing the recordings when ambiguous."""
+def _recording(
+    long: pd.DataFrame, source: str | None, file: str | None, *, one: bool = True
+) -> pd.DataFrame:
+    """Rows of one (source, file) (of any number with ``one=False``); raise listing the
+    recordings when none matches or, with ``one``, when several do."""
     mask = np.ones(len(long), dtype=bool)
     if source is not None:
         mask &= (long["source"] == source).to_numpy(dtype=bool, na_value=False)
@@ -45,7 +49,7 @@ def _recording(long: pd.DataFrame, source: str | None, file: str | None) -> pd.D
         mask &= (long["file"] == file).to_numpy(dtype=bool, na_value=False)
     rec = long if mask.all() else long[mask]
     pairs = rec[["source", "file"]].drop_duplicates()
-    if len(pairs) == 1:
+    if len(pairs) == 1 or (len(pairs) > 1 and not one):
         return rec
     if len(pairs) == 0:
         known = long[["source", "file"]].drop_duplicates().head(10)
@@ -54,34 +58,26 @@ def _recording(long: pd.DataFrame, source: str | None, file: str | None) -> pd.D
             f"(first 10): {list(map(tuple, known.astype(str).to_numpy()))}"
         )
     raise ValueError(
-        f"{FUNC}: the data holds {len(pairs)} recordings; pick one with source= and file= "
-        f"(first 10: {list(map(tuple, pairs.head(10).astype(str).to_numpy()))})"
+        f"{FUNC}: the data holds {len(pairs)} recordings; pick one with source= and file=, "
+        f"or draw one per panel with col='source' (first 10: "
+        f"{list(map(tuple, pairs.head(10).astype(str).to_numpy()))})"
     )
 
 
-def _pick_names(
-    rec: pd.DataFrame, models: list[str], names: Sequence[str] | None, top_k: int | None
-) -> list[str]:
-    available = list(pd.unique(rec["name"].dropna()))
-    if names is not None:
-        return match_names(available, names, FUNC)
-    if top_k is not None and (not isinstance(top_k, int | np.integer) or top_k < 1):
-        raise ValueError(f"{FUNC}: top_k must be a positive int or None; got {top_k!r}")
-    chosen: list[str] = []
-    for model in models:
-        ranked = rank_names(rec[(rec["model"] == model).to_numpy(dtype=bool, na_value=False)])
-        chosen.extend(ranked.index[: top_k if top_k is not None else len(ranked)])
-    return list(dict.fromkeys(chosen))
-
-
 def _timed(
-    data: TableLike, source: str | None, file: str | None, family: str | Sequence[str] | None
+    data: TableLike,
+    source: str | None,
+    file: str | None,
+    family: str | Sequence[str] | None,
+    *,
+    one: bool,
 ) -> pd.DataFrame:
-    """The timed rows of one recording and the families asked for."""
+    """The timed rows of one recording (any number with ``one=False``) and the families
+    asked for."""
     long = as_long(data, func=FUNC)
     if long.empty:
         raise ValueError(f"{FUNC}: the data has no rows")
-    rec = keep_family(_recording(long, source, file), family, FUNC)
+    rec = keep_family(_recording(long, source, file, one=one), family, FUNC)
     timed = np.isfinite(rec["begin"].to_numpy(np.float64, na_value=np.nan))
     if not timed.any():
         raise ValueError(f"{FUNC}: no row has a time (raw text cannot be placed on a clock)")
@@ -134,62 +130,43 @@ def _lanes(rec: pd.DataFrame, models: list[str]) -> list[tuple[str, str]]:
     )
 
 
-def _text_rows(
-    rec: pd.DataFrame, spans: pd.DataFrame | None, lanes: list[tuple[str, str]], text: Any
-) -> dict[tuple[str, str], pd.DataFrame]:
-    """Timed rows with text per lane to annotate (by ``text=`` rules)."""
-    if text is False:
-        return {}
-    if spans is not None:
-        require_columns(spans, [*KEYS, "begin", "end", "text"], func=FUNC, name="spans")
-        first = rec.iloc[:1]
-        if len(first):
-            same = (spans["source"].astype(str) == str(first["source"].iloc[0])) & (
-                spans["file"].astype(str) == str(first["file"].iloc[0])
-            )
-            table = spans[same.to_numpy(dtype=bool, na_value=False)]
-        else:
-            table = spans.iloc[:0]
-    elif "text" in rec.columns:
-        table = rec.drop_duplicates(KEYS)
-    else:
-        if text is True:
-            raise ValueError(
-                f"{FUNC}: text=True needs the words: pass spans=m.spans() (or Measurements "
-                "as data, or a long table with a 'text' column)"
-            )
-        return {}
-    table = table[
-        table["text"].notna().to_numpy(dtype=bool)
-        & np.isfinite(table["begin"].to_numpy(np.float64, na_value=np.nan))
-    ]
-    if table.empty:
-        return {}
-    out = {}
-    model = table["model"].astype(str).to_numpy()
-    track = table["track"].astype(str).to_numpy()
-    for lane in lanes:
-        rows = table[(model == lane[0]) & (track == lane[1])]
-        if len(rows):
-            out[lane] = rows[["begin", "end", "text"]]
-    if text is None or text == "auto":
-        for preferred in TEXT_MODELS:
-            chosen = {k: v for k, v in out.items() if k[0] == preferred}
-            if chosen:
-                return chosen
-        return {}
-    if text is True:
-        return out
-    wanted = as_list(text) or []
-    return {k: v for k, v in out.items() if k[0] in wanted}
-
-
 def _title(rec: pd.DataFrame) -> str:
     title = str(rec["file"].iloc[0])
     src = str(rec["source"].iloc[0])
     if src != title and len(src) <= 40:
         title = f"{src} \u00b7 {title}"
     return title
+
+
+def _facets(rec: pd.DataFrame, col: str | None, row: str | None) -> Facets:
+    """The panels of ``col``/``row``: never the lane, clock or value columns."""
+    for option, column in (("col", col), ("row", row)):
+        if column in _NOT_FACETS:
+            raise ValueError(
+                f"{FUNC}: {option}={column!r} cannot be a facet: the lanes are one per model "
+                "and track on the time axis; facet by a recording ('source', 'file') or a "
+                "design column (e.g. 'condition', 'participant')"
+            )
+    return Facets.of(rec, col, row, FUNC)
+
+
+def _panels(rec: pd.DataFrame, facets: Facets) -> dict[tuple[int, int], pd.DataFrame]:
+    """The rows of every non-empty panel; each must hold one recording (one clock)."""
+    out = {}
+    for cell in facets.cells():
+        rows = rec[facets.mask(rec, *cell)]
+        if rows.empty:
+            continue
+        pairs = rows[["source", "file"]].drop_duplicates()
+        if len(pairs) > 1:
+            raise ValueError(
+                f"{FUNC}: the panel {facets.title(*cell)!r} holds {len(pairs)} recordings "
+                f"(first 5: {list(map(tuple, pairs.head(5).astype(str).to_numpy()))}); a panel "
+                "draws one recording on its clock: facet by 'source' or 'file' too (col= and "
+                "row=), or select the rows first"
+            )
+        out[cell] = rows
+    return out
 
 
 @fill
@@ -206,6 +183,8 @@ def timeline(
     text: bool | str | Sequence[str] | None = None,
     spans: pd.DataFrame | None = None,
     gap: float | None = None,
+    col: str | None = None,
+    row: str | None = None,
     palette: Mapping[str, Any] | None = None,
     ax: Axes | Sequence[Axes] | None = None,
     figsize: tuple[float, float] | None = None,
@@ -232,12 +211,23 @@ def timeline(
       two alternating rows, truncated with "..." to the room they have;
     * one legend for the whole figure, one fixed colour per expression.
 
+    With ``col=`` / ``row=`` the data may hold several recordings: one timeline
+    per value of these columns, side by side (``col``) or stacked (``row``),
+    e.g. ``col="source"`` for one recording per column, or ``row="participant",
+    col="condition"`` for a study's recordings on a grid. Each panel draws exactly
+    one recording (a panel with several is refused, naming them) with the same
+    lanes, expressions and colours, on shared scales: one clock (x from the
+    earliest to the latest time of all panels) and one score range per model
+    across all panels. Lane labels are on the first column, the facet values
+    above each panel; a combination without rows is an empty panel.
+
     Parameters
     ----------
     %(data_long)s
         With a ``Measurements`` the words come from its spans table.
     source, file : str, optional
-        The recording to draw; needed only when the data holds several.
+        The recording to draw; needed only when the data holds several and no
+        ``col``/``row`` splits them (with facets: a selection of the rows).
     name : str or sequence of str, optional
         Expressions to draw in every lane, matched exactly, else
         case-insensitively. Default: per model, the ``top_k`` names with the
@@ -260,12 +250,18 @@ def timeline(
     gap : float, optional
         Seconds without a frame after which an instant line is broken. Default:
         2.5 times the median frame interval of the lane.
+    col, row : str, optional
+        Facet columns (a recording key such as ``"source"`` or ``"file"``, or a
+        design column such as ``"condition"`` or ``"participant"``; not ``model``
+        or ``track``, which are the lanes): one panel per value, levels in
+        categorical or sorted order.
     %(palette)s
     ax : Axes or sequence of Axes, optional
-        One Axes per lane to draw into (their count must match the lanes).
-        Default: a new figure with one row per lane.
+        One Axes per lane to draw into (their count must match the lanes; not
+        with ``col``/``row``). Default: a new figure with one row per lane.
     figsize : (float, float), optional
-        Size of the new figure (default 7.5 in wide, 1.15 in per lane).
+        Size of the new figure (default 7.5 in wide, 1.15 in per lane; with
+        facets 4.2 in per column and 1.15 in per lane of every row).
 
     Returns
     -------
@@ -273,13 +269,17 @@ def timeline(
         One Axes per lane, top to bottom (shape ``(n_lanes,)``, also for one lane),
         as ``plt.subplots`` returns them; the figure is ``axes[0].figure`` (a
         created figure also holds the legend). An array, unlike a Figure, does not
-        render a second copy of the figure when it ends a notebook cell.
+        render a second copy of the figure when it ends a notebook cell. With
+        ``col`` or ``row``: a 2-D array of shape ``(n_row_levels * n_lanes,
+        n_col_levels)``, the figure's grid of Axes: the lanes of row level ``i``
+        and column level ``j`` are ``axes[i * n_lanes:(i + 1) * n_lanes, j]``.
 
     Raises
     ------
     ValueError
-        Several recordings and no ``source``/``file`` (lists them), unknown
-        models, tracks or names, no timed rows.
+        Several recordings and no ``source``/``file`` or facets (lists them), a
+        panel with several recordings, a lane column as facet, ``ax`` with
+        facets, unknown models, tracks or names, no timed rows.
 
     Notes
     -----
@@ -306,26 +306,56 @@ def timeline(
     >>> [a.get_ylabel() for a in axes]
     ['face\\nface_0', 'language']
     >>> import matplotlib.pyplot as plt; plt.close(axes[0].figure)
+
+    One timeline per recording, side by side on one clock and score scale:
+
+    >>> both = pd.concat([face, face.assign(source="b.mp4", file="b.mp4")])
+    >>> grid = hr.plot.timeline(both, col="source")
+    >>> grid.shape, grid[0, 1].get_title(loc="left")
+    ((1, 2), 'source = b.mp4')
+    >>> plt.close("all")
     """
     if spans is None and text is not False and not isinstance(data, pd.DataFrame):
         spans_fn = getattr(data, "spans", None)
         spans = spans_fn() if callable(spans_fn) else None
-    rec, models = _select(_timed(data, source, file, family), model, track)
+    faceted = col is not None or row is not None
+    rec, models = _select(_timed(data, source, file, family, one=not faceted), model, track)
+    facets = _facets(rec, col, row)
+    panels = _panels(rec, facets)
     chosen = _pick_names(rec, models, name, top_k)
-    colors = expression_colors(chosen, palette)
     lanes = _lanes(rec, models)
-    fig, axes, created = lane_axes(ax, len(lanes), figsize)
-    series = Series.of(rec, rec[rec["name"].isin(chosen).to_numpy()], models)
-    words = _text_rows(rec, spans, lanes, text)
+    words = {cell: text_rows(rows, spans, lanes, text) for cell, rows in panels.items()}
     tracks_per_model = pd.Series([m for m, _ in lanes]).value_counts()
-    for lane, lane_ax in zip(lanes, axes):
-        draw_series(lane_ax, lane, chosen, series, colors, gap)
-        show_track = tracks_per_model[lane[0]] > 1 or lane[1] not in ("unknown", "")
-        decorate_lane(lane_ax, lane, series, has_text=lane in words, show_track=show_track)
-        if lane in words:
-            transcript(lane_ax, words[lane], series.xlim)
-    axes[-1].set_xlabel("time (s)")
-    legend(fig, axes, chosen, colors, _title(rec), created)
-    out = np.empty(len(axes), dtype=object)
-    out[:] = axes
-    return out
+    plan = Plan(
+        lanes=lanes,
+        models=models,
+        chosen=chosen,
+        colors=expression_colors(chosen, palette),
+        scale=Series.of(rec, rec[rec["name"].isin(chosen).to_numpy()], models),
+        show_track={
+            (m, t): bool(tracks_per_model[m] > 1 or t not in ("unknown", "")) for m, t in lanes
+        },
+        with_text=set().union(*words.values()),
+        gap=gap,
+    )
+    n = len(lanes)
+    if faceted:
+        fig, grid = grid_axes(ax, n, facets.shape, figsize)
+        created = True
+    else:
+        fig, axes, created = lane_axes(ax, n, figsize)
+        grid = np.empty((n, 1), dtype=object)
+        grid[:, 0] = axes
+    for cell in facets.cells():
+        block = grid[cell[0] * n : (cell[0] + 1) * n, cell[1]]
+        if cell not in panels:
+            for lane_ax in block:
+                lane_ax.set_axis_off()
+            continue
+        draw_panel(block, panels[cell], words[cell], plan, first_col=cell[1] == 0)
+        if faceted:
+            block[0].set_title(facets.title(*cell), loc="left", fontsize="medium")
+    for lane_ax in grid[-1, :]:
+        lane_ax.set_xlabel("time (s)")
+    legend(fig, list(grid[:, 0]), chosen, plan.colors, "" if faceted else _title(rec), created)
+    return grid if faceted else grid[:, 0].copy()

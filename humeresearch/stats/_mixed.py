@@ -22,10 +22,14 @@ from humeresearch.stats._common import (
     resolve_by,
 )
 from humeresearch.stats._correct import correct_frame
+from humeresearch.stats._mixed_facts import (
+    FIT_FACTS,
+    fit_table,
+    model_facts,
+    variance_columns,
+)
 
 _FUNC = "mixed"
-#: per-model facts repeated on every row of the model.
-_MODEL = ("var_subject", "var_residual", "llf", "aic", "bic")
 _FIT_ERRORS = (np.linalg.LinAlgError, ValueError, ZeroDivisionError, FloatingPointError)
 
 
@@ -114,7 +118,14 @@ def mixed(
         * ``ci_low``, ``ci_high`` (float): Wald ``confidence`` interval;
         * ``n_obs``, ``n_subjects`` (int): observations and levels of ``subject`` used;
         * ``var_subject`` (float): variance of the random intercept of ``subject``
-          (NaN when ``re_formula`` has no intercept);
+          (NaN when ``re_formula`` has no intercept; statsmodels' ``cov_re``);
+        * ``var_<term>`` (float), one per random slope of ``re_formula``, named
+          after the term as statsmodels spells it (``re_formula="~trial"`` gives
+          ``var_trial``, ``"~condition"`` gives ``var_condition[T.b]``): the
+          diagonal of ``cov_re`` (the covariances are not reported);
+        * ``var_<name>`` (float), one per variance component of ``vc_formula``,
+          named after its key (``{"recording": "0 + C(source)"}`` gives
+          ``var_recording``): statsmodels' ``vcomp``;
         * ``var_residual`` (float): residual variance (statsmodels' ``scale``);
         * ``llf``, ``aic``, ``bic`` (float): log-likelihood (restricted under
           REML) and the information criteria (NaN under REML, as statsmodels
@@ -176,6 +187,8 @@ def mixed(
     1  Anger  condition[T.b]    120          12
     2    Joy       Intercept    120          12
     3    Joy  condition[T.b]    120          12
+    >>> [c for c in res.columns if c.startswith("var_")]
+    ['var_subject', 'var_residual']
     """
     if is_scaled(data):
         raise TypeError(
@@ -202,14 +215,15 @@ def mixed(
         (gi, _fit(_build(spec, sub, keys, gi, by_cols), spec, 1 - confidence))
         for gi, sub in enumerate(items)
     ]
-    out = _table(results, keys, by_cols)
+    out = fit_table(results, keys, by_cols)
     tested = out["term"] != "Intercept"
     out["p_adj"] = np.nan
     out.loc[tested, "p_adj"] = correct_frame(out[tested], correction, correct_within, _FUNC)
     out["correction"] = correction
     _warn_fits(out, by_cols)
     cols = ["term", "estimate", "se", "z", "p", "p_adj", "correction", "ci_low", "ci_high"]
-    return out[[*by_cols, *cols, "n_obs", "n_subjects", *_MODEL, "converged", "note"]]
+    facts = [c for c in out.columns if c.startswith("var_") or c in FIT_FACTS]
+    return out[[*by_cols, *cols, "n_obs", "n_subjects", *facts, "converged", "note"]]
 
 
 @dataclass(frozen=True)
@@ -304,7 +318,12 @@ def _build(spec: _Spec, sub: pd.DataFrame, keys: pd.DataFrame, gi: int, by_cols:
 
 def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
     """Fit one model, capturing warnings; a dict of per-term arrays and model facts."""
-    info: dict[str, Any] = {"n_obs": int(model.nobs), "n_subjects": int(model.n_groups)}
+    variances = variance_columns(model, spec.subject)
+    info: dict[str, Any] = {
+        "n_obs": int(model.nobs),
+        "n_subjects": int(model.n_groups),
+        "variances": variances,
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -314,7 +333,8 @@ def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
             error = f"fit failed: {type(exc).__name__}"
     kinds = list(dict.fromkeys(w.category.__name__ for w in caught))
     if res is None:
-        info.update(dict.fromkeys(_MODEL, np.nan), terms=None, converged=False, note=error)
+        info.update(dict.fromkeys([*variances, *FIT_FACTS], np.nan), terms=None)
+        info.update(converged=False, note=error)
         return info
     info.update(model_facts(res, spec.subject))
     names = list(res.fe_params.index)
@@ -338,70 +358,3 @@ def _fit(model: Any, spec: _Spec, alpha: float) -> dict[str, Any]:
         ),
     )
     return info
-
-
-def _table(
-    results: list[tuple[int, dict[str, Any]]], keys: pd.DataFrame, by_cols: list[str]
-) -> pd.DataFrame:
-    """Long result table; failed fits get one NaN row per term seen in other fits."""
-    seen: list[str] = []
-    for _, info in results:
-        for t in info["terms"] or []:
-            if t not in seen:
-                seen.append(t)
-    fallback = seen or [pd.NA]
-    gids: list[int] = []
-    cols: dict[str, list[Any]] = {
-        c: []
-        for c in (
-            "term",
-            "estimate",
-            "se",
-            "z",
-            "p",
-            "ci_low",
-            "ci_high",
-            "n_obs",
-            "n_subjects",
-            *_MODEL,
-            "converged",
-            "note",
-        )
-    }
-    for gi, info in results:
-        terms = info["terms"] if info["terms"] is not None else fallback
-        m = len(terms)
-        gids.extend([gi] * m)
-        cols["term"].extend(terms)
-        for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
-            cols[c].extend(info[c] if info["terms"] is not None else [np.nan] * m)
-        for c in ("n_obs", "n_subjects", *_MODEL, "converged", "note"):
-            cols[c].extend([info[c]] * m)
-    out = (
-        keys.iloc[gids].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(gids)))
-    )
-    out["term"] = pd.array(cols["term"], dtype="str")
-    for c in ("estimate", "se", "z", "p", "ci_low", "ci_high"):
-        out[c] = np.asarray(cols[c], dtype=float)
-    out["n_obs"] = np.asarray(cols["n_obs"], dtype=np.int64)
-    out["n_subjects"] = np.asarray(cols["n_subjects"], dtype=np.int64)
-    for c in _MODEL:
-        out[c] = np.asarray(cols[c], dtype=float)
-    out["converged"] = np.asarray(cols["converged"], dtype=bool)
-    out["note"] = pd.array(cols["note"], dtype="str")
-    return out
-
-
-def model_facts(res: Any, subject: str) -> dict[str, float]:
-    """Random-intercept and residual variances, log-likelihood, AIC and BIC of a fit."""
-    cov_re = res.cov_re
-    names = [str(c) for c in cov_re.index]
-    labels = ("Group", "Intercept", subject)
-    var = next((cov_re.iloc[i, i] for i, c in enumerate(names) if c in labels), None)
-    return {
-        "var_subject": float(var) if var is not None else np.nan,
-        "var_residual": float(res.scale),
-        "llf": float(res.llf),
-        "aic": float(res.aic),
-        "bic": float(res.bic),
-    }

@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import humeresearch as hr
+from humeresearch import testing
+from humeresearch.errors import StatsWarning
 
 from ..strategies import KEYS, SOURCES, TIMES, long_from_rows, long_rows, span_lists
 
@@ -122,3 +124,88 @@ def test_epochs_bad_events(face_long):
         )
     with pytest.raises(ValueError, match="both tmin and tmax"):
         hr.epochs(face_long, pd.DataFrame({"source": ["a"], "onset": [1.0]}), tmin=0.0)
+
+
+def _two_events() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Face frames every 0.5 s at a.mp4 (Joy, Anger) and two events at 1.0 s and 3.0 s."""
+    t = np.arange(0.0, 5.0, 0.5)
+    joy = 0.1 + 0.05 * np.arange(len(t))  # 0.10, 0.15, ..., 0.55
+    anger = np.array([0.4, 0.2, 0.6, 0.2, 0.5, 0.3, 0.9, 0.1, 0.7, 0.3])
+    data = pd.DataFrame(
+        {
+            "source": "a.mp4",
+            "file": "a.mp4",
+            "model": "face",
+            "track": "face_0",
+            "span_id": np.tile(np.arange(len(t)), 2),
+            "begin": np.tile(t, 2),
+            "end": np.tile(t, 2),
+            "family": "emotion",
+            "name": np.repeat(["Joy", "Anger"], len(t)),
+            "score": np.r_[joy, anger],
+        }
+    )
+    events = pd.DataFrame({"source": ["a.mp4", "a.mp4"], "onset": [1.0, 3.0]})
+    return data, events
+
+
+def test_epochs_baseline_by_hand():
+    data, events = _two_events()
+    raw = hr.epochs(data, events, tmin=-1.0, tmax=1.5)
+    sub = hr.epochs(data, events, tmin=-1.0, tmax=1.5, baseline=(None, 0.0))
+    # event 0 (onset 1.0): frames at 0.0, 0.5, 1.0, 1.5, 2.0; baseline 0.0..1.0
+    joy0 = sub[(sub["event"] == 0) & (sub["name"] == "Joy")]
+    assert joy0["time"].tolist() == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    m = (0.10 + 0.15 + 0.20) / 3
+    np.testing.assert_allclose(
+        joy0["score"], np.array([0.10, 0.15, 0.20, 0.25, 0.30]) - m, rtol=0, atol=1e-12
+    )
+    # event 1 (onset 3.0), Anger: frames at 2.0 .. 4.0, baseline frames at 2.0, 2.5, 3.0
+    anger1 = sub[(sub["event"] == 1) & (sub["name"] == "Anger")]
+    x = np.array([0.5, 0.3, 0.9, 0.1, 0.7])
+    base = np.array([0.5, 0.3, 0.9])
+    np.testing.assert_allclose(anger1["score"], x - base.mean(), atol=1e-12)
+    z = hr.epochs(data, events, tmin=-1.0, tmax=1.5, baseline=(-0.5, 0.0), baseline_method="zscore")
+    anger1 = z[(z["event"] == 1) & (z["name"] == "Anger")]
+    base = np.array([0.3, 0.9])  # -0.5 <= time <= 0: frames at 2.5 and 3.0
+    np.testing.assert_allclose(anger1["score"], (x - base.mean()) / base.std(ddof=0), rtol=1e-12)
+    ratio = hr.epochs(data, events, tmin=-1.0, tmax=1.5, baseline=(0.0, None),
+                      baseline_method="ratio")  # fmt: skip
+    joy1 = ratio[(ratio["event"] == 1) & (ratio["name"] == "Joy")]
+    y = np.array([0.30, 0.35, 0.40, 0.45, 0.50])
+    np.testing.assert_allclose(joy1["score"], y / y[2:].mean(), rtol=1e-12)
+    # everything but the score is the uncorrected epochs
+    pd.testing.assert_frame_equal(sub.drop(columns="score"), raw.drop(columns="score"))
+
+
+@pytest.mark.parametrize("method", hr.define.RESCALE_METHODS)
+def test_epochs_baseline_is_rescale_of_the_raw_epochs(method):
+    df = testing.long_table(sources=("a.mp4", "b.mp4"), models=("face", "prosody"),
+                            duration=8.0, fps=4.0, span=0.5, seed=3)  # fmt: skip
+    df["score"] = df["score"] + 0.05  # strictly positive for the log ratios
+    events = pd.DataFrame({"source": ["a.mp4", "b.mp4", "a.mp4"], "onset": [2.0, 3.0, 5.5],
+                           "label": ["x", "y", "x"]})  # fmt: skip
+    raw = hr.epochs(df, events, tmin=-1.0, tmax=2.0)
+    got = hr.epochs(df, events, tmin=-1.0, tmax=2.0, baseline=(-1.0, 0.0),
+                    baseline_method=method)  # fmt: skip
+    want = hr.stats.rescale(raw, baseline=(-1.0, 0.0), method=method)
+    pd.testing.assert_frame_equal(got, want)
+    assert np.isfinite(got["score"]).all()
+    assert not np.allclose(got["score"], raw["score"])
+
+
+def test_epochs_baseline_checks():
+    data, events = _two_events()
+    with pytest.raises(ValueError, match="baseline_method"):
+        hr.epochs(data, events, tmin=-1.0, tmax=1.0, baseline=(None, 0), baseline_method="sub")
+    with pytest.raises(ValueError, match="must be \\(b0, b1\\)"):
+        hr.epochs(data, events, tmin=-1.0, tmax=1.0, baseline=(0.0,))
+    with pytest.raises(ValueError, match="starts after it ends"):
+        hr.epochs(data, events, tmin=-1.0, tmax=1.0, baseline=(0.0, -0.5))
+    with pytest.raises(ValueError, match="outside the epoch window"):
+        hr.epochs(data, events, tmin=-1.0, tmax=1.0, baseline=(-2.0, 0.0))
+    # events with their own windows: an epoch without a baseline row is NaN, warned
+    own = events.assign(duration=[1.0, 1.0])
+    with pytest.warns(StatsWarning, match="no value in the baseline"):
+        out = hr.epochs(data, own, baseline=(-1.0, -0.5))
+    assert out["score"].isna().all()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import humeresearch as hr
-from humeresearch import dataset
+from humeresearch import dataset, testing
 from tests.dataset.conftest import assert_same
 
 
@@ -48,6 +48,20 @@ def test_summarize(pair, by):
     a = hr.summarize(dp.long(), by=by, agg=agg)
     b = dataset.summarize(dk, by=by, agg=agg)
     assert_same(a, b)
+
+
+def test_shuffle_of_more_categories_than_a_partition_codes(client, tmp_path):
+    # 200 sources in 4 buckets: each partition's categoricals have int8 codes, the
+    # union that one partition receives in the shuffle on (model, family, name) does not
+    sources = [f"s{i:03d}.mp4" for i in range(200)]
+    m = testing.measurements(sources=sources, names=["Joy", "Calmness"], duration=1.0)
+    dataset.to_dataset(m, tmp_path / "ds", buckets=4)
+    dk = dataset.open_dataset(tmp_path / "ds", engine="dask")
+    assert dk.npartitions == 4
+    a = hr.summarize(m.long(), by=["model"], agg=["mean", "max"])
+    b = dataset.summarize(dk, by=["model"], agg=["mean", "max"])
+    assert_same(a, b)
+    assert b["n_spans"].tolist() == [600] * 4
 
 
 def test_summarize_by_participant_after_annotate(pair, corpus):

@@ -39,6 +39,25 @@ def test_the_dataset_holds_what_read_returns(corpus):
     assert_same(wide[ds.wide().columns], ds.wide())
 
 
+@pytest.mark.parametrize("runs", [256, 0], ids=["sliced", "sorted"])
+def test_each_file_holds_its_rows_in_order(tmp_path, monkeypatch, runs):
+    from humeresearch.dataset import _write
+
+    monkeypatch.setattr(_write, "_MAX_RUNS", runs)
+    m = testing.measurements(sources=["a.mp4", "b.mp4", "c.mp4"], models=["face", "prosody"])
+    report = dataset.to_dataset(m, tmp_path / "ds", buckets=2, wide=True)
+    assert report[["spans", "rows"]].values.tolist() == [[66, 198]]
+    ds = dataset.open_dataset(tmp_path / "ds")
+    assert_same(m.long(), ds.long())
+    assert_same(m.spans()[ds.spans().columns], ds.spans())
+    assert_same(m.wide()[ds.wide().columns], ds.wide())
+    for model in ("face", "prosody"):
+        for source in ("a.mp4", "b.mp4", "c.mp4"):
+            one = dataset.open_dataset(tmp_path / "ds", model=model, source=source).long()
+            want = m.long(model=model).query("source == @source")["score"].tolist()
+            assert one["score"].tolist() == want
+
+
 def test_appending_later_adds_without_rewriting(tmp_path):
     folder = tmp_path / "ds"
     a = testing.measurements(sources=["a.mp4"], models=["face", "prosody"], seed=1)

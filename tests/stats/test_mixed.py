@@ -144,3 +144,89 @@ def test_errors_and_missing_statsmodels(
     monkeypatch.setitem(sys.modules, "statsmodels.api", None)
     with pytest.raises(ImportError, match=r"pip install humeresearch\[stats\]"):
         hr.mixed(trials, formula="score ~ condition", subject="participant")
+
+
+@pytest.fixture(scope="module")
+def frames() -> pd.DataFrame:
+    """Frame-level data: recordings nested in participants, a per-recording offset and a
+    per-participant slope of trial planted so that every variance is away from zero."""
+    df = testing.study(subjects=10, names=("Joy", "Anger"), frames=4, trials=3, seed=5)
+    rng = np.random.default_rng(7)
+    sources = df["source"].astype(str)
+    offset = dict(zip(sources.unique(), rng.normal(0, 0.3, sources.nunique())))
+    people = df["participant"].astype(str)
+    slope = dict(zip(people.unique(), rng.normal(0, 0.2, people.nunique())))
+    df["score"] = df["score"] + sources.map(offset) + people.map(slope) * df["trial"]
+    return df
+
+
+def test_variance_components_match_direct_statsmodels(frames: pd.DataFrame) -> None:
+    vc = {"recording": "0 + C(source)"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = hr.mixed(frames, formula="score ~ condition", subject="participant",
+                       re_formula="~trial", vc_formula=vc)  # fmt: skip
+    model_cols = ["var_subject", "var_trial", "var_recording", "var_residual", "llf", "aic", "bic"]
+    i = list(res.columns).index("n_subjects")
+    assert list(res.columns[i + 1 : i + 8]) == model_cols
+    for name, sub in frames.groupby("name", observed=True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            direct = smf.mixedlm("score ~ condition", sub, groups="participant",
+                                 re_formula="~trial", vc_formula=vc).fit(reml=True)  # fmt: skip
+        rows = res[res["name"] == name]
+        assert len(rows) == 2
+        row = rows.iloc[0]
+        assert list(direct.cov_re.index) == ["participant", "trial"]
+        np.testing.assert_allclose(
+            [row["var_subject"], row["var_trial"], row["var_recording"], row["var_residual"]],
+            [direct.cov_re.iloc[0, 0], direct.cov_re.iloc[1, 1], direct.vcomp[0], direct.scale],
+            rtol=RTOL,
+        )
+        np.testing.assert_allclose(row["llf"], direct.llf, rtol=RTOL)
+        assert (rows[model_cols[:4]].nunique() == 1).all()  # model facts on every term row
+        assert (rows[model_cols[:4]] > 1e-4).all(axis=None)  # planted: away from the boundary
+
+
+def test_slope_without_intercept_and_categorical_slope(frames: pd.DataFrame) -> None:
+    joy = frames[frames["name"] == "Joy"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = hr.mixed(joy, formula="score ~ condition", subject="participant",
+                       re_formula="0 + trial", vc_formula={"recording": "0 + C(source)"})  # fmt: skip
+        direct = smf.mixedlm("score ~ condition", joy, groups="participant", re_formula="0 + trial",
+                             vc_formula={"recording": "0 + C(source)"}).fit()  # fmt: skip
+        cat = hr.mixed(joy, formula="score ~ condition", subject="participant",
+                       re_formula="~condition")  # fmt: skip
+        direct_cat = smf.mixedlm("score ~ condition", joy, groups="participant",
+                                 re_formula="~condition").fit()  # fmt: skip
+    row = res.iloc[0]
+    assert np.isnan(row["var_subject"])  # no random intercept
+    np.testing.assert_allclose([row["var_trial"], row["var_recording"]],
+                               [direct.cov_re.iloc[0, 0], direct.vcomp[0]], rtol=RTOL)  # fmt: skip
+    row = cat.iloc[0]
+    np.testing.assert_allclose(
+        [row["var_subject"], row["var_condition[T.treatment]"]],
+        np.diag(direct_cat.cov_re),
+        rtol=RTOL,
+    )
+
+
+def test_failed_fit_has_nan_variances_and_names_clash(
+    frames: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ValueError, match=r"column\(s\) \['var_subject'\] twice"):
+        hr.mixed(frames, formula="score ~ condition", subject="participant",
+                 vc_formula={"subject": "0 + C(source)"})  # fmt: skip
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    def broken(self, *args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(MixedLM, "fit", broken)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = hr.mixed(frames, formula="score ~ condition", subject="participant",
+                       re_formula="~trial", vc_formula={"recording": "0 + C(source)"})  # fmt: skip
+    cols = ["var_subject", "var_trial", "var_recording", "var_residual", "llf"]
+    assert len(res) == 2 and res[cols].isna().all(axis=None)  # one NaN row per model
