@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import subprocess
 import sys
 import tempfile
@@ -80,7 +79,7 @@ def worker(folder: str, url: str, concurrency: int) -> None:
     import humeresearch.readers  # noqa: F401
 
     elapsed = run_measure(Path(folder), url, concurrency)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
     print(json.dumps({"seconds": elapsed, "rss_mb": rss}))
 
 

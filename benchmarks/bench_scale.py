@@ -49,7 +49,7 @@ else:
         m.to_parquet(out / f"{i}.parquet")
         del m
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss}))
 """
 

@@ -156,6 +156,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
     )
     from humeresearch.readers import read
     from humeresearch.stats import (
+        Report,
         agreement,
         anova,
         cluster_test,
@@ -165,7 +166,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (mirrors
         icc,
         lrt,
         mixed,
-        Report,
         power,
         report,
         rescale,

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+from humeresearch.clients._clock import place
 from humeresearch.clients._errors import ApiError, ConfigError, HumeClientError, TransportError
 from humeresearch.clients._http import AsyncHttpClient, HttpClient, RetryPolicy, resolve_key
 from humeresearch.clients._v0_batch import V0BatchClient
@@ -36,6 +37,7 @@ from humeresearch.clients._v1_realtime import V1RealtimeClient
 from humeresearch.clients._v1_sessions import RealtimeResult, RealtimeSession, read_sessions
 
 __all__ = [
+    "place",
     "resolve_key",
     "AsyncHttpClient",
     "HttpClient",

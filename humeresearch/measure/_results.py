@@ -35,7 +35,7 @@ READ_AHEAD = 100
 
 
 def _retag(m: Measurements, **kwargs: Any) -> Measurements:
-    from humeresearch.clients._clock import place
+    from humeresearch.clients import place
 
     return place(m, **kwargs)
 

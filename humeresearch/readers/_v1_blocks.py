@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from humeresearch._build import Builder, Sparse
 from humeresearch.errors import FormatError
@@ -32,15 +31,29 @@ def sparse(
     span = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
     names = [s.name for s in flat]
     values = np.fromiter((s.probability for s in flat), dtype=np.float64, count=len(flat))
-    dup = pd.DataFrame({"span": span, "name": names}).duplicated().to_numpy()
-    if dup.any():
-        pos = int(np.flatnonzero(dup)[0])
+    pos = _first_repeat(lists)
+    if pos is not None:
         k = int(span[pos])
         offset = pos - int(lengths[:k].sum())
         raise FormatError(
             name, f"{paths[k]}.{attr}[{offset}].name", f"duplicate name {names[pos]!r}"
         )
     return Sparse(family, span, names, values)
+
+
+def _first_repeat(lists: Sequence[list[Score] | None]) -> int | None:
+    """Position (in the flattened lists) of the first name repeated within its own list."""
+    pos = 0
+    for scores in lists:
+        if not scores:
+            continue
+        seen: set[str] = set()
+        for s in scores:
+            if s.name in seen:
+                return pos
+            seen.add(s.name)
+            pos += 1
+    return None
 
 
 def _unique_ids(

@@ -155,7 +155,7 @@ def test_dask_is_optional(tmp_path):
 
 
 _MEMORY = """
-import json, resource, sys, pathlib
+import json, sys, pathlib
 from humeresearch import dataset, simulate
 root = pathlib.Path(sys.argv[1]); n = int(sys.argv[2])
 study = simulate.study(participants=n, conditions=("c",), duration=40.0, models=("face",), seed=n)
@@ -165,9 +165,13 @@ for doc in study.predictions:
     p.write_text(json.dumps([doc]))
     files.append(p)
 del study, doc
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(key):
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0])
+# reset the peak to the current resident size (ru_maxrss would keep the forking parent's peak)
+open("/proc/self/clear_refs", "w").write("5")
+base = status("VmRSS")
 dataset.to_dataset(files, root / "ds", buckets=4)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)
+print(status("VmHWM") - base)
 """
 
 
