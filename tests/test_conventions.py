@@ -41,8 +41,11 @@ SUBPACKAGES = (
     "define",
     "errors",
     "dataset",
+    "clients",
+    "media",
+    "measure",
+    "widgets",
 )
-# not yet checked (issues 14 and 15 are open): clients, media, measure, widgets
 
 #: parameters that may be positional, beyond a first parameter named ``data``.
 POSITIONAL: dict[str, tuple[str, ...]] = {
@@ -81,6 +84,59 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "content_hash": ("config", "files"),
     "to_dataset": ("inputs", "path"),
     "open_dataset": ("path",),
+    # clients: the one input of a request, a stream or a reader
+    "clients.place": ("m",),
+    "clients.resolve_key": ("api_key",),
+    "clients.HttpClient.request": ("method", "path"),
+    "clients.AsyncHttpClient.request": ("method", "path"),
+    "clients.RetryPolicy.delay": ("attempt",),
+    "clients.V0BatchClient.job": ("job_id",),
+    "clients.V0BatchClient.wait": ("job_id",),
+    "clients.V0BatchClient.predictions": ("job_id",),
+    "clients.V0BatchClient.artifacts": ("job_id",),
+    "clients.V0StreamClient.send": ("payloads",),
+    "clients.V0StreamClient.text": ("text",),
+    "clients.V0StreamClient.stream_text_async": ("text",),
+    "clients.V0StreamClient.media": ("media",),
+    "clients.V0StreamClient.stream_media_async": ("media",),
+    "clients.V1Client.measure_audio": ("audio",),
+    "clients.V1Client.measure_images": ("images",),
+    "clients.V1Client.measure_frames": ("frames",),
+    "clients.V1Client.run": ("run_id",),
+    "clients.V1Client.events": ("run_id",),
+    "clients.V1Client.iter_events": ("run_id",),
+    "clients.V1RealtimeClient.audio": ("audio",),
+    "clients.V1RealtimeClient.audio_async": ("audio",),
+    "clients.V1RealtimeClient.video": ("frames",),
+    "clients.V1RealtimeClient.video_async": ("frames",),
+    "clients.StreamResult.save": ("path",),
+    "clients.RealtimeResult.save": ("path",),
+    "clients.media_stream": ("source",),
+    "clients.text_stream": ("text",),
+    "clients.read_stream": ("replies",),
+    "clients.read_sessions": ("sessions",),
+    "clients.pack_frames": ("sizes",),
+    # media: the recording, image, frame or text prepared
+    "media.probe": ("source",),
+    "media.load_audio": ("source",),
+    "media.video_frames": ("source",),
+    "media.frame_times": ("source",),
+    "media.prepare_image": ("source",),
+    "media.image_payload": ("source",),
+    "media.encode_jpeg": ("frame",),
+    "media.split_audio": ("audio",),
+    "media.audio_payloads": ("audio",),
+    "media.text_payloads": ("text",),
+    "media.Audio.cut": ("begin", "end"),
+    "media.Frame.to_original": ("bbox",),
+    # measure: the inputs measured, the project read, the pattern expanded
+    "measure.measure": ("inputs",),
+    "measure.measure_async": ("inputs",),
+    "measure.find_files": ("pattern",),
+    "measure.ledger_table": ("project",),
+    "measure.run_seconds": ("taken",),
+    # widgets: the value shown
+    "widgets.ConfigForm.set_value": ("value",),
 }
 
 #: banned synonyms and the vocabulary name to use instead.

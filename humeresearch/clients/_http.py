@@ -62,7 +62,15 @@ class RetryPolicy:
         retry_after: float | None = None,
         rng: Callable[[], float] = random.random,
     ) -> float:
-        """Seconds before retry ``attempt`` (0-based): ``Retry-After`` or jittered backoff."""
+        """Seconds before retry ``attempt`` (0-based): ``Retry-After`` or jittered backoff.
+
+        Examples
+        --------
+        >>> RetryPolicy(backoff=0.5, max_backoff=3.0).delay(4, rng=lambda: 0.0)
+        1.5
+        >>> RetryPolicy().delay(0, retry_after=120.0)
+        30.0
+        """
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_backoff)
         cap = min(self.max_backoff, self.backoff * 2**attempt)
@@ -95,7 +103,14 @@ class Secret:
 
 
 def resolve_key(api_key: str | None) -> Secret | None:
-    """The key from the argument, else ``HUME_API_KEY``, else None (a server without auth)."""
+    """The key from the argument, else ``HUME_API_KEY``, else None (a server without auth).
+
+    Examples
+    --------
+    >>> key = resolve_key("my-key")
+    >>> key, key.reveal()
+    (Secret('***'), 'my-key')
+    """
     key = api_key if api_key is not None else os.environ.get("HUME_API_KEY")
     return Secret(key) if key else None
 
@@ -232,6 +247,15 @@ class HttpClient(_Base):
         """Send one request (retrying only when ``idempotent``); raise on failure.
 
         ``kwargs`` go to ``httpx.Client.request`` (``params``, ``json``, ``files``, ``data``).
+
+        Examples
+        --------
+        >>> import httpx
+        >>> answers = iter([httpx.Response(503), httpx.Response(200, json={"ok": True})])
+        >>> transport = httpx.MockTransport(lambda request: next(answers))
+        >>> with HttpClient("http://hume.test", transport=transport, sleep=lambda s: None) as http:
+        ...     http.request("GET", "/v0/batch/jobs", idempotent=True).json()  # one retry
+        {'ok': True}
         """
         url = self.base_url + path
         attempt = 0
@@ -251,7 +275,13 @@ class HttpClient(_Base):
             attempt += 1
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool.
+
+        Examples
+        --------
+        >>> http = HttpClient("http://hume.test")
+        >>> http.close()
+        """
         self._client.close()
 
     def __enter__(self) -> HttpClient:
@@ -295,7 +325,18 @@ class AsyncHttpClient(_Base):
     async def request(
         self, method: str, path: str, *, idempotent: bool, **kwargs: Any
     ) -> httpx.Response:
-        """Send one request (retrying only when ``idempotent``); raise on failure."""
+        """Send one request (retrying only when ``idempotent``); raise on failure.
+
+        Examples
+        --------
+        >>> import asyncio, httpx
+        >>> transport = httpx.MockTransport(lambda request: httpx.Response(200, json=[]))
+        >>> async def main():
+        ...     async with AsyncHttpClient("http://hume.test", transport=transport) as http:
+        ...         return (await http.request("GET", "/v0/batch/jobs", idempotent=True)).json()
+        >>> asyncio.run(main())
+        []
+        """
         url = self.base_url + path
         attempt = 0
         while True:
@@ -314,7 +355,13 @@ class AsyncHttpClient(_Base):
             attempt += 1
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool.
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> asyncio.run(AsyncHttpClient("http://hume.test").aclose())
+        """
         await self._client.aclose()
 
     async def __aenter__(self) -> AsyncHttpClient:

@@ -84,7 +84,7 @@ class V0BatchClient:
     >>> from humeresearch.clients import BatchConfig, LanguageConfig
     >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
     ...     cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
-    ...     job_id = v0.start_job(cfg, text=["I am so glad you came."])
+    ...     job_id = v0.start_job(config=cfg, text=["I am so glad you came."])
     ...     job = v0.wait(job_id)
     ...     entries = v0.predictions(job_id)
     >>> job["state"]["status"], entries[0]["source"]["type"]
@@ -110,8 +110,8 @@ class V0BatchClient:
 
     def start_job(
         self,
-        config: BatchConfig | None = None,
         *,
+        config: BatchConfig | None = None,
         urls: Sequence[str] = (),
         text: Sequence[str] = (),
         files: Sequence[Any] = (),
@@ -131,6 +131,17 @@ class V0BatchClient:
         ------
         ApiError, TransportError
             ``TransportError.sent`` tells whether the job may exist anyway.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job_id = v0.start_job(config=cfg, text=["Hello there."])
+        ...     status = v0.wait(job_id)["state"]["status"]
+        >>> len(job_id), status
+        (36, 'COMPLETED')
         """
         config = config or BatchConfig()
         if not (urls or text or files):
@@ -147,7 +158,18 @@ class V0BatchClient:
         return str(r.json()["job_id"])
 
     def job(self, job_id: str) -> dict[str, Any]:
-        """The job object (``state.status`` QUEUED, IN_PROGRESS, COMPLETED or FAILED)."""
+        """The job object (``state.status`` QUEUED, IN_PROGRESS, COMPLETED or FAILED).
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job = v0.job(v0.start_job(config=cfg, text=["Hi."]))
+        >>> job["type"], job["request"]["text"]
+        ('INFERENCE', ['Hi.'])
+        """
         return self.http.request("GET", f"/v0/batch/jobs/{job_id}", idempotent=True).json()
 
     def jobs(
@@ -160,7 +182,19 @@ class V0BatchClient:
         sort_by: JobSort | None = None,
         direction: Direction | None = None,
     ) -> list[dict[str, Any]]:
-        """One page of ``GET /v0/batch/jobs`` with every filter of §6."""
+        """One page of ``GET /v0/batch/jobs`` with every filter of §6.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     ids = [v0.start_job(config=cfg, text=[f"text {k}"]) for k in range(3)]
+        ...     page = v0.jobs(limit=2, sort_by="created", direction="asc")
+        >>> [job["job_id"] for job in page] == ids[:2]
+        True
+        """
         statuses = [status] if isinstance(status, str) else list(status or ())
         for s in statuses:
             check_option(s, JOB_STATUSES, name="status", func="jobs")
@@ -194,6 +228,17 @@ class V0BatchClient:
 
         Stops at jobs created before ``created_after_ms`` when given. Jobs sharing a
         timestamp across a page boundary are neither skipped nor repeated.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     ids = [v0.start_job(config=cfg, text=[f"text {k}"]) for k in range(3)]
+        ...     seen = [job["job_id"] for job in v0.iter_jobs(page_size=2)]
+        >>> sorted(seen) == sorted(ids)
+        True
         """
         seen: set[str] = set()
         before: int | None = None
@@ -230,6 +275,18 @@ class V0BatchClient:
 
         Used after an ambiguous failure of :meth:`start_job` to tell "created" from
         "never arrived" before deciding to resubmit.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job_id = v0.start_job(config=cfg, text=["Did this arrive?"])
+        ...     found = v0.find_jobs(created_after_ms=0, text=["Did this arrive?"])
+        ...     missing = v0.find_jobs(created_after_ms=0, text=["Never sent."])
+        >>> [job["job_id"] for job in found] == [job_id], missing
+        (True, [])
         """
         target = request_signature(files=[_upload(f)[1] for f in files], urls=urls, text=text)
         return [
@@ -251,6 +308,17 @@ class V0BatchClient:
 
         The delay doubles from ``poll`` up to ``max_poll``; ``progress`` gets every
         job object seen. Raises TimeoutError after ``timeout`` seconds.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> seen = []
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job = v0.wait(v0.start_job(config=cfg, text=["Hi."]), progress=seen.append)
+        >>> job["state"]["status"], seen[-1] is job
+        ('COMPLETED', True)
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = poll
@@ -268,21 +336,53 @@ class V0BatchClient:
     def predictions(
         self, job_id: str, *, path: str | os.PathLike[str] | None = None
     ) -> list[dict[str, Any]]:
-        """The job's predictions (§7); the raw bytes are also written to ``path`` if given."""
+        """The job's predictions (§7); the raw bytes are also written to ``path`` if given.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job_id = v0.start_job(config=cfg, text=["I am so glad you came."])
+        ...     job = v0.wait(job_id)
+        ...     entries = v0.predictions(job_id)
+        >>> [entry["source"]["type"] for entry in entries]
+        ['text']
+        """
         r = self.http.request("GET", f"/v0/batch/jobs/{job_id}/predictions", idempotent=True)
         if path is not None:
             Path(path).write_bytes(r.content)
         return r.json()
 
     def artifacts(self, job_id: str, *, path: str | os.PathLike[str] | None = None) -> bytes:
-        """The job's artifacts ZIP (§9); also written to ``path`` if given."""
+        """The job's artifacts ZIP (§9); also written to ``path`` if given.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import BatchConfig, LanguageConfig
+        >>> cfg = BatchConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv, V0BatchClient(srv.url) as v0:
+        ...     job_id = v0.start_job(config=cfg, text=["I am so glad you came."])
+        ...     job = v0.wait(job_id)
+        ...     data = v0.artifacts(job_id)
+        >>> data[:2]  # a ZIP archive
+        b'PK'
+        """
         r = self.http.request("GET", f"/v0/batch/jobs/{job_id}/artifacts", idempotent=True)
         if path is not None:
             Path(path).write_bytes(r.content)
         return r.content
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool.
+
+        Examples
+        --------
+        >>> v0 = V0BatchClient("http://hume.test")
+        >>> v0.close()
+        """
         self.http.close()
 
     def __enter__(self) -> V0BatchClient:

@@ -93,7 +93,13 @@ class Window:
         check.number(self.step, "models.prosody.window.step", lo=0.5)
 
     def to_dict(self) -> dict[str, float]:
-        """``{"length": ..., "step": ...}``."""
+        """``{"length": ..., "step": ...}``.
+
+        Examples
+        --------
+        >>> Window().to_dict()
+        {'length': 4.0, 'step': 1.0}
+        """
         return {"length": float(self.length), "step": float(self.step)}
 
 

@@ -49,7 +49,15 @@ class Payload:
     chars: int = 0
 
     def message(self, *, reset_stream: bool = False) -> dict[str, Any]:
-        """The JSON message of this payload."""
+        """The JSON message of this payload.
+
+        Examples
+        --------
+        >>> from humeresearch.clients import LanguageConfig
+        >>> cfg = StreamConfig(language=LanguageConfig(granularity="word"))
+        >>> Payload("text-00000", "text", "Hi.", cfg).message(reset_stream=True)
+        {'data': 'Hi.', 'models': {'language': {'granularity': 'word'}}, 'raw_text': True, 'reset_stream': True, 'payload_id': 'text-00000'}
+        """
         return self.config.payload(
             self.data,
             raw_text=True if self.kind == "text" else None,
@@ -80,14 +88,14 @@ def subset(config: StreamConfig, kind: str) -> StreamConfig | None:
     return StreamConfig(**chosen, stream_window_ms=window)
 
 
-def text_stream(text: str, config: StreamConfig, *, prefix: str = "text") -> list[Payload]:
+def text_stream(text: str, *, config: StreamConfig, prefix: str = "text") -> list[Payload]:
     """A text as payloads of at most 10,000 characters cut at sentence boundaries.
 
     Examples
     --------
     >>> from humeresearch.clients import LanguageConfig
     >>> cfg = StreamConfig(language=LanguageConfig(granularity="sentence"))
-    >>> [(p.payload_id, p.chars) for p in text_stream("Hi there. " * 2500, cfg)]
+    >>> [(p.payload_id, p.chars) for p in text_stream("Hi there. " * 2500, config=cfg)]
     [('text-00000', 0), ('text-00001', 10000), ('text-00002', 20000)]
     """
     from humeresearch.media import text_payloads
@@ -102,7 +110,7 @@ def text_stream(text: str, config: StreamConfig, *, prefix: str = "text") -> lis
 
 
 def media_stream(
-    source: Any, config: StreamConfig, *, fps: float = 3.0, max_ms: int = 5000
+    source: Any, *, config: StreamConfig, fps: float = 3.0, max_ms: int = 5000
 ) -> list[Payload]:
     """A recording as payloads: audio of at most ``max_ms`` cut at silences, then frames.
 
@@ -118,7 +126,8 @@ def media_stream(
     >>> from humeresearch.media import Audio
     >>> t = np.arange(16000 * 12) / 16000
     >>> wav = Audio((np.sin(2 * np.pi * 200 * t) * 8000 * ((t % 3) < 2)).astype("<i2").tobytes()).wav()
-    >>> [round(p.offset, 2) for p in media_stream(wav, StreamConfig(prosody=ProsodyConfig()))]
+    >>> cfg = StreamConfig(prosody=ProsodyConfig())
+    >>> [round(p.offset, 2) for p in media_stream(wav, config=cfg)]
     [0.0, 3.0, 6.0, 9.0]
     """
     from humeresearch.media import audio_payloads, image_payload, load_audio, probe, video_frames

@@ -92,7 +92,15 @@ class BatchConfig:
     def to_dict(
         self, *, urls: Sequence[str] | None = None, text: Sequence[str] | None = None
     ) -> dict[str, Any]:
-        """The request object (§4.1) with optional ``urls`` and ``text`` inputs."""
+        """The request object (§4.1) with optional ``urls`` and ``text`` inputs.
+
+        Examples
+        --------
+        >>> BatchConfig(face=FaceConfig(), notify=True).to_dict(urls=["https://x/y.mp4"])
+        {'models': {'face': {}}, 'urls': ['https://x/y.mp4'], 'notify': True}
+        >>> BatchConfig(transcription=False).to_dict()
+        {'transcription': None}
+        """
         out = check.compact({"models": models_dict(self, define.V0_MODELS)})
         if self.transcription is False:
             out["transcription"] = None
@@ -106,7 +114,13 @@ class BatchConfig:
     def to_json(
         self, *, urls: Sequence[str] | None = None, text: Sequence[str] | None = None
     ) -> str:
-        """:meth:`to_dict` as compact JSON (the multipart ``json`` part or the JSON body)."""
+        """:meth:`to_dict` as compact JSON (the multipart ``json`` part or the JSON body).
+
+        Examples
+        --------
+        >>> BatchConfig(language=LanguageConfig(granularity="word")).to_json(text=["Hi."])
+        '{"models":{"language":{"granularity":"word"}},"text":["Hi."]}'
+        """
         return check.dumps(self.to_dict(urls=urls, text=text))
 
     @classmethod
@@ -193,7 +207,13 @@ class StreamConfig:
         return tuple(m for m in define.V0_STREAM_MODELS if getattr(self, m) is not None)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"models": {...}}`` plus ``stream_window_ms`` when set."""
+        """``{"models": {...}}`` plus ``stream_window_ms`` when set.
+
+        Examples
+        --------
+        >>> StreamConfig(prosody=ProsodyConfig(), stream_window_ms=3000).to_dict()
+        {'models': {'prosody': {}}, 'stream_window_ms': 3000}
+        """
         out = {"models": models_dict(self, define.V0_STREAM_MODELS)}
         return out | check.compact({"stream_window_ms": self.stream_window_ms})
 
@@ -205,7 +225,13 @@ class StreamConfig:
         reset_stream: bool | None = None,
         payload_id: str | None = None,
     ) -> dict[str, Any]:
-        """One client message: ``data`` (base64 media, or text with ``raw_text``) and options."""
+        """One client message: ``data`` (base64 media, or text with ``raw_text``) and options.
+
+        Examples
+        --------
+        >>> StreamConfig(burst=BurstConfig()).payload("UklGRg==", reset_stream=True)
+        {'data': 'UklGRg==', 'models': {'burst': {}}, 'reset_stream': True}
+        """
         head = {"data": data, **self.to_dict()}
         return head | check.compact(
             {"raw_text": raw_text, "reset_stream": reset_stream, "payload_id": payload_id}

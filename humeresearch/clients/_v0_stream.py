@@ -56,11 +56,31 @@ class StreamResult:
     chars: dict[str, int] = field(default_factory=dict)
 
     def read(self) -> Measurements:
-        """The measurements, read with :func:`humeresearch.read` on the recording's clock."""
+        """The measurements, read with :func:`humeresearch.read` on the recording's clock.
+
+        Examples
+        --------
+        >>> r = {"payload_id": "text-00000", "language": {"predictions": [{"text": "Hi",
+        ...      "position": {"begin": 0, "end": 2}, "emotions": [{"name": "Joy", "score": 0.5}]}]}}
+        >>> result = StreamResult("t", [r], offsets={"text-00000": 0.0}, chars={"text-00000": 0})
+        >>> result.read().long()[["source", "model", "name", "score"]].values.tolist()
+        [['t', 'language', 'Joy', 0.5]]
+        """
         return read_stream(self.replies, offsets=self.offsets, chars=self.chars, source=self.source)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write ``{"source", "replies", "offsets", "chars"}`` as JSON; see :meth:`load`."""
+        """Write ``{"source", "replies", "offsets", "chars"}`` as JSON; see :meth:`load`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> result = StreamResult("t", [{"payload_id": "text-00000"}], {"text-00000": 0.0})
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = result.save(Path(tmp) / "t.json")
+        ...     StreamResult.load(path) == result
+        True
+        """
         path = Path(path)
         body = {"source": self.source, "replies": self.replies, "offsets": self.offsets}
         path.write_text(json.dumps(body | {"chars": self.chars}), encoding="utf-8")
@@ -163,6 +183,19 @@ class V0StreamClient:
         The first payload (and the first after a renewed connection) carries
         ``reset_stream``. Raises TransportError after ``reconnects`` lost connections
         on one payload.
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> from humeresearch.clients import text_stream
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import LanguageConfig
+        >>> cfg = StreamConfig(language=LanguageConfig(granularity="sentence"))
+        >>> payloads = text_stream("I am glad. It rains.", config=cfg)
+        >>> with server.start() as srv:
+        ...     replies = asyncio.run(V0StreamClient(srv.url).send(payloads))
+        >>> [r["payload_id"] for r in replies], len(replies[0]["language"]["predictions"])
+        (['text-00000'], 2)
         """
         replies: list[dict[str, Any]] = []
         conn = _Connection(self)
@@ -178,8 +211,21 @@ class V0StreamClient:
     async def stream_text_async(
         self, text: str, *, config: StreamConfig, source: str = "text"
     ) -> StreamResult:
-        """Stream a text (language) in payloads of at most 10,000 characters."""
-        payloads = text_stream(text, config)
+        """Stream a text (language) in payloads of at most 10,000 characters.
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import LanguageConfig
+        >>> cfg = StreamConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv:
+        ...     client = V0StreamClient(srv.url)
+        ...     result = asyncio.run(client.stream_text_async("I am glad.", config=cfg))
+        >>> result.source, len(result.replies)
+        ('text', 1)
+        """
+        payloads = text_stream(text, config=config)
         return _result(source, payloads, await self.send(payloads))
 
     async def stream_media_async(
@@ -190,19 +236,62 @@ class V0StreamClient:
         source: str | None = None,
         fps: float = 3.0,
     ) -> StreamResult:
-        """Stream a recording: its audio in ≤ 5 s payloads cut at silences, its frames as images."""
-        payloads = await asyncio.to_thread(media_stream, media, config, fps=fps)
+        """Stream a recording: its audio in ≤ 5 s payloads cut at silences, its frames as images.
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import ProsodyConfig
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> wav = Audio((np.sin(2 * np.pi * 200 * t) * 8000).astype("<i2").tobytes()).wav()
+        >>> cfg = StreamConfig(prosody=ProsodyConfig())
+        >>> with server.start() as srv:
+        ...     client = V0StreamClient(srv.url)
+        ...     result = asyncio.run(client.stream_media_async(wav, config=cfg, source="tone"))
+        >>> result.source, result.offsets
+        ('tone', {'audio-00000': 0.0})
+        """
+        payloads = await asyncio.to_thread(media_stream, media, config=config, fps=fps)
         name = source or (Path(media).name if isinstance(media, (str, os.PathLike)) else "stream")
         return _result(name, payloads, await self.send(payloads))
 
     def text(self, text: str, *, config: StreamConfig, source: str = "text") -> StreamResult:
-        """Synchronous :meth:`stream_text_async`."""
+        """Synchronous :meth:`stream_text_async`.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import LanguageConfig
+        >>> cfg = StreamConfig(language=LanguageConfig(granularity="sentence"))
+        >>> with server.start() as srv:
+        ...     result = V0StreamClient(srv.url).text("I am glad. It rains.", config=cfg)
+        >>> result.read().spans()["text"].tolist()
+        ['I am glad.', 'It rains.']
+        """
         return run_sync(self.stream_text_async(text, config=config, source=source))
 
     def media(
         self, media: Any, *, config: StreamConfig, source: str | None = None, fps: float = 3.0
     ) -> StreamResult:
-        """Synchronous :meth:`stream_media_async`."""
+        """Synchronous :meth:`stream_media_async`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import ProsodyConfig
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> wav = Audio((np.sin(2 * np.pi * 200 * t) * 8000).astype("<i2").tobytes()).wav()
+        >>> cfg = StreamConfig(prosody=ProsodyConfig())
+        >>> with server.start() as srv:
+        ...     result = V0StreamClient(srv.url).media(wav, config=cfg, source="tone")
+        >>> result.read().long()["model"].unique().tolist()
+        ['prosody']
+        """
         return run_sync(self.stream_media_async(media, config=config, source=source, fps=fps))
 
 

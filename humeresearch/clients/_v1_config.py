@@ -63,16 +63,34 @@ class AudioConfig:
         )
 
     def to_dict(self) -> dict[str, Any] | None:
-        """The ``config`` part, or None when every field is unset (omit the part)."""
+        """The ``config`` part, or None when every field is unset (omit the part).
+
+        Examples
+        --------
+        >>> AudioConfig(measurement_timer_ms=3000).to_dict(), AudioConfig().to_dict()
+        ({'measurement_timer_ms': 3000}, None)
+        """
         return check.compact({"measurement_timer_ms": self.measurement_timer_ms}) or None
 
     def to_json(self) -> str | None:
-        """:meth:`to_dict` as compact JSON (None: omit the part)."""
+        """:meth:`to_dict` as compact JSON (None: omit the part).
+
+        Examples
+        --------
+        >>> AudioConfig(measurement_timer_ms=3000).to_json(), AudioConfig().to_json()
+        ('{"measurement_timer_ms":3000}', None)
+        """
         data = self.to_dict()
         return None if data is None else check.dumps(data)
 
     def session_update(self) -> dict[str, Any]:
-        """The realtime ``session.update`` message (it replaces the whole session config)."""
+        """The realtime ``session.update`` message (it replaces the whole session config).
+
+        Examples
+        --------
+        >>> AudioConfig().session_update()
+        {'type': 'session.update'}
+        """
         return {"type": "session.update"} | (self.to_dict() or {})
 
     @classmethod
@@ -132,22 +150,56 @@ class VideoConfig:
         )
 
     def to_dict(self) -> dict[str, Any] | None:
-        """The ``config`` part, or None when every field is unset (omit the part)."""
+        """The ``config`` part, or None when every field is unset (omit the part).
+
+        Examples
+        --------
+        >>> VideoConfig(min_size=40, return_face_state=True).to_dict()
+        {'face': {'min_size': 40, 'return_face_state': True}}
+        >>> VideoConfig().to_dict() is None
+        True
+        """
         face = self._face()
         out = check.compact({"face": face or None, "face_state": self.face_state})
         return out or None
 
     def to_json(self) -> str | None:
-        """:meth:`to_dict` as compact JSON (None: omit the part)."""
+        """:meth:`to_dict` as compact JSON (None: omit the part).
+
+        Examples
+        --------
+        >>> VideoConfig(face_state="s1").to_json()
+        '{"face_state":"s1"}'
+        """
         data = self.to_dict()
         return None if data is None else check.dumps(data)
 
     def replace(self, **changes: Any) -> VideoConfig:
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again).
+
+        Examples
+        --------
+        >>> VideoConfig(threshold=0.5).replace(min_size=30)
+        VideoConfig(threshold=0.5, min_size=30, return_face_state=None, face_state=None)
+        >>> VideoConfig().replace(min_size=0)
+        Traceback (most recent call last):
+        ...
+        humeresearch.errors.ConfigError: face.min_size: must be an integer in 1-inf, got 0
+        """
         return dataclasses.replace(self, **changes)
 
     def session_update(self) -> dict[str, Any]:
-        """The realtime ``session.update`` message; face state exists only for uploads."""
+        """The realtime ``session.update`` message; face state exists only for uploads.
+
+        Examples
+        --------
+        >>> VideoConfig(threshold=0.7).session_update()
+        {'type': 'session.update', 'face': {'threshold': 0.7}}
+        >>> VideoConfig(face_state="s1").session_update()
+        Traceback (most recent call last):
+        ...
+        humeresearch.errors.ConfigError: face_state: exists only for uploads, not for realtime sessions
+        """
         for name in ("return_face_state", "face_state"):
             if getattr(self, name) is not None:
                 field = "face.return_face_state" if name == "return_face_state" else name
@@ -185,7 +237,13 @@ class V1Config:
             raise ConfigError("video", f"must be a VideoConfig, got {self.video!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"audio": <config part or None>, "video": <config part or None>}``."""
+        """``{"audio": <config part or None>, "video": <config part or None>}``.
+
+        Examples
+        --------
+        >>> V1Config(video=VideoConfig(threshold=0.5)).to_dict()
+        {'audio': None, 'video': {'face': {'threshold': 0.5}}}
+        """
         return {"audio": self.audio.to_dict(), "video": self.video.to_dict()}
 
     @classmethod

@@ -168,6 +168,18 @@ class V1Client:
         s16le bytes, or a path of any media PyAV decodes (converted first). A body over
         25 MB is refused by the server: split with :func:`humeresearch.media.split_audio`.
         Never retried; raises ApiError or TransportError.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     response = v1.measure_audio(voice, config=AudioConfig(measurement_timer_ms=3000))
+        >>> response["received"], response["utterances"][0]["audio_end_ms"]
+        ({'audio_duration_ms': 2000}, 2000)
         """
         parts: list[tuple[str, Any]] = [("file", _audio_part(audio))]
         body = (config or AudioConfig()).to_json()
@@ -183,6 +195,18 @@ class V1Client:
 
         ``images`` are JPEG bytes or :class:`~humeresearch.media.Frame`\\ s, in
         ``frame_id`` order. Never retried.
+
+        Examples
+        --------
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     response = v1.measure_images([jpeg, jpeg])
+        >>> response["received"], response["measurements"]
+        ({'frames': 2}, [{'frame_id': 0, 'faces': []}, {'frame_id': 1, 'faces': []}])
         """
         parts: list[tuple[str, Any]] = [
             ("file", (f"frame{i}.jpg", _jpeg(img), "image/jpeg")) for i, img in enumerate(images)
@@ -210,6 +234,18 @@ class V1Client:
         -------
         list of VideoBatch
             One per request, in order.
+
+        Examples
+        --------
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     batches = v1.measure_frames([jpeg] * 3, max_frames=2)
+        >>> [(b.first, b.count) for b in batches], "face_state" in batches[0].response
+        ([(0, 2), (2, 1)], True)
         """
         datas = [_jpeg(f) for f in frames]
         config = config or VideoConfig()
@@ -225,7 +261,20 @@ class V1Client:
         return batches
 
     def run(self, run_id: str) -> dict[str, Any]:
-        """One run: status, config, metered seconds (``GET /v1/expression/run/{run_id}``)."""
+        """One run: status, config, metered seconds (``GET /v1/expression/run/{run_id}``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     run = v1.run(v1.measure_audio(voice)["run_id"])
+        >>> run["status"], run["endpoint"], run["bytes_received"]
+        ('ended', 'audio', 64000)
+        """
         return self.http.request("GET", f"/v1/expression/run/{run_id}", idempotent=True).json()
 
     def runs(
@@ -240,7 +289,21 @@ class V1Client:
         started_before: str | None = None,
         started_after: str | None = None,
     ) -> dict[str, Any]:
-        """One page of runs, newest first: ``{"runs": [...], "next_cursor"?: str}``."""
+        """One page of runs, newest first: ``{"runs": [...], "next_cursor"?: str}``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     ids = [v1.measure_audio(voice)["run_id"] for _ in range(2)]
+        ...     page = v1.runs(page_size=1, endpoint="audio")
+        >>> [run["run_id"] for run in page["runs"]] == ids[1:], "next_cursor" in page
+        (True, True)
+        """
         for value, choices, name in (
             (status, RUN_STATUSES, "status"),
             (mode, RUN_MODES, "mode"),
@@ -265,7 +328,21 @@ class V1Client:
         return self.http.request("GET", "/v1/expression/run", idempotent=True, params=params).json()
 
     def iter_runs(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Every run matching ``filters`` (those of :meth:`runs`), following ``next_cursor``."""
+        """Every run matching ``filters`` (those of :meth:`runs`), following ``next_cursor``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start() as srv, V1Client(srv.url) as v1:
+        ...     ids = [v1.measure_audio(voice)["run_id"] for _ in range(3)]
+        ...     runs = list(v1.iter_runs(page_size=2))
+        >>> [run["run_id"] for run in runs] == ids[::-1]
+        True
+        """
         cursor = None
         while True:
             page = self.runs(**filters, cursor=cursor)
@@ -277,13 +354,45 @@ class V1Client:
     def events(
         self, run_id: str, *, page_size: int | None = None, cursor: str | None = None
     ) -> dict[str, Any]:
-        """One page of a run's events (``GET /v1/expression/run/{run_id}/events``)."""
+        """One page of a run's events (``GET /v1/expression/run/{run_id}/events``).
+
+        Examples
+        --------
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import V1RealtimeClient
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> with server.start(realtime_speed=20) as srv, V1Client(srv.url) as v1:
+        ...     rt = V1RealtimeClient(srv.url, speed=20).video([b"not a JPEG", jpeg])
+        ...     run_id = rt.sessions[0].session_id
+        ...     page = v1.events(run_id)
+        >>> [(e["kind"], e["detail"]) for e in page["events"]]
+        [('invalid_image_frame', {'detail': 'not a JPEG image'})]
+        """
         params = {k: v for k, v in {"page_size": page_size, "cursor": cursor}.items() if v}
         path = f"/v1/expression/run/{run_id}/events"
         return self.http.request("GET", path, idempotent=True, params=params).json()
 
     def iter_events(self, run_id: str, *, page_size: int | None = None) -> Iterator[dict[str, Any]]:
-        """Every event of a run, in order, following ``next_cursor``."""
+        """Every event of a run, in order, following ``next_cursor``.
+
+        Examples
+        --------
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.clients import V1RealtimeClient
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> with server.start(realtime_speed=20) as srv, V1Client(srv.url) as v1:
+        ...     rt = V1RealtimeClient(srv.url, speed=20).video([b"not a JPEG", jpeg])
+        ...     run_id = rt.sessions[0].session_id
+        ...     kinds = [e["kind"] for e in v1.iter_events(run_id, page_size=1)]
+        >>> kinds
+        ['invalid_image_frame']
+        """
         cursor = None
         while True:
             page = self.events(run_id, page_size=page_size, cursor=cursor)
@@ -293,7 +402,13 @@ class V1Client:
                 return
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool.
+
+        Examples
+        --------
+        >>> v1 = V1Client("http://hume.test")
+        >>> v1.close()
+        """
         self.http.close()
 
     def __enter__(self) -> V1Client:

@@ -195,6 +195,20 @@ class V1RealtimeClient:
 
         Returns every session's messages with its offset; :meth:`RealtimeResult.read`
         puts the measurements on the recording's clock.
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start(realtime_speed=20) as srv:
+        ...     client = V1RealtimeClient(srv.url, speed=20)
+        ...     result = asyncio.run(client.audio_async(voice, source="v"))
+        >>> [m["type"] for m in result.sessions[0].messages]
+        ['session.created', 'utterance.start', 'measurement.result', 'utterance.end', 'session.closed']
         """
         if not isinstance(audio, (bytes, bytearray)) and not hasattr(audio, "pcm"):
             from humeresearch.media import load_audio
@@ -227,7 +241,14 @@ class V1RealtimeClient:
         errors: list[dict[str, Any]] = []
         frame = b""
         try:
-            while pos + sent < len(pcm) and not sock.closed.is_set():
+            while not sock.closed.is_set():
+                if pos + sent >= len(pcm):  # all sent: was the last frame refused?
+                    await asyncio.sleep(self.settle)
+                    if not (sent and _rate_limited(sock, errors)):
+                        break
+                    sent -= len(frame)  # send it again in this session
+                    t0 += retry_wait
+                    await asyncio.sleep(retry_wait)
                 due = max(t0 + sent / BYTES_PER_SECOND / self.speed, last + self.settle)
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
                 if sent and _rate_limited(sock, errors):  # the frame sent last: again
@@ -238,9 +259,6 @@ class V1RealtimeClient:
                 await sock.ws.send(frame)
                 last = time.monotonic()
                 sent += len(frame)
-            await asyncio.sleep(self.settle)
-            if sent and _rate_limited(sock, errors):
-                sent -= len(frame)
         except Exception:
             pass  # the connection ended: what it took is asked below
         await sock.finish(self.reply_timeout)
@@ -276,7 +294,20 @@ class V1RealtimeClient:
     def audio(
         self, audio: Any, *, config: AudioConfig | None = None, source: str = "audio"
     ) -> RealtimeResult:
-        """Synchronous :meth:`audio_async`."""
+        """Synchronous :meth:`audio_async`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import Audio
+        >>> t = np.arange(16000 * 2) / 16000
+        >>> voice = Audio((np.sin(2 * np.pi * 180 * t) * 9000).astype("<i2").tobytes())
+        >>> with server.start(realtime_speed=20) as srv:
+        ...     result = V1RealtimeClient(srv.url, speed=20).audio(voice, source="v")
+        >>> result.sessions[0].accepted_seconds, result.read().spans()["source"].unique().tolist()
+        (2.0, ['v'])
+        """
         return run_sync(self.audio_async(audio, config=config, source=source))
 
     # ------------------------------------------------------------------ video
@@ -293,6 +324,22 @@ class V1RealtimeClient:
 
         At most ``fps`` (≤ 3) frames per second times ``speed``. Rate-limited frames and
         retryable failures are sent again (up to ``retries`` times each).
+
+        Examples
+        --------
+        >>> import asyncio
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> from humeresearch.media import Frame
+        >>> frames = [Frame(jpeg, k / 3, k, 160, 120) for k in range(3)]
+        >>> with server.start(realtime_speed=20) as srv:
+        ...     client = V1RealtimeClient(srv.url, speed=20)
+        ...     result = asyncio.run(client.video_async(frames, source="f"))
+        >>> [round(t, 2) for t in result.sessions[0].frame_times.values()]
+        [0.0, 0.33, 0.67]
         """
         if not 0 < fps <= 3.0:
             raise ValueError(f"video: fps must be in (0, 3], got {fps!r}")
@@ -354,7 +401,20 @@ class V1RealtimeClient:
         source: str = "video",
         fps: float = 3.0,
     ) -> RealtimeResult:
-        """Synchronous :meth:`video_async`."""
+        """Synchronous :meth:`video_async`.
+
+        Examples
+        --------
+        >>> import av, numpy as np
+        >>> from humeresearch import server
+        >>> from humeresearch.media import encode_jpeg
+        >>> gray = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 128, "uint8"), format="rgb24")
+        >>> jpeg, *_ = encode_jpeg(gray)
+        >>> with server.start(realtime_speed=20) as srv:
+        ...     result = V1RealtimeClient(srv.url, speed=20).video([jpeg, jpeg], fps=2)
+        >>> [m["type"] for m in result.sessions[0].messages]
+        ['session.created', 'measurement.result', 'measurement.result', 'session.closed']
+        """
         return run_sync(self.video_async(frames, config=config, source=source, fps=fps))
 
 

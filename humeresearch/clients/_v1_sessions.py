@@ -67,11 +67,31 @@ class RealtimeResult:
     sessions: list[RealtimeSession] = field(default_factory=list)
 
     def read(self) -> Measurements:
-        """Every session read with :func:`humeresearch.read`, placed on the recording's clock."""
+        """Every session read with :func:`humeresearch.read`, placed on the recording's clock.
+
+        Examples
+        --------
+        >>> s = RealtimeSession("s1", offset=2.0, messages=[{"type": "measurement.result",
+        ...     "measurement_id": 0, "utterance_id": 0, "audio_start_ms": 0, "audio_end_ms": 1000,
+        ...     "trigger": "speech_ended", "expressions": [{"name": "calmness", "probability": 0.5}],
+        ...     "voice_attributes": []}])
+        >>> RealtimeResult("talk.wav", "audio", [s]).read().spans()[["begin", "end"]].values.tolist()
+        [[2.0, 3.0]]
+        """
         return read_sessions(self.sessions, source=self.source)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the result as JSON (see :meth:`load`)."""
+        """Write the result as JSON (see :meth:`load`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> result = RealtimeResult("f.mp4", "video", [RealtimeSession("s1", frame_times={0: 0.5})])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     RealtimeResult.load(result.save(Path(tmp) / "f.json")) == result
+        True
+        """
         path = Path(path)
         body = {"source": self.source, "endpoint": self.endpoint}
         body["sessions"] = [vars(s) for s in self.sessions]
@@ -90,7 +110,18 @@ class RealtimeResult:
 
 
 def read_sessions(sessions: list[RealtimeSession], *, source: str) -> Measurements:
-    """Realtime sessions as one Measurements on the recording's clock."""
+    """Realtime sessions as one Measurements on the recording's clock.
+
+    Examples
+    --------
+    >>> s = RealtimeSession("s1", offset=2.0, messages=[{"type": "measurement.result",
+    ...     "measurement_id": 0, "utterance_id": 0, "audio_start_ms": 0, "audio_end_ms": 1000,
+    ...     "trigger": "speech_ended", "expressions": [{"name": "calmness", "probability": 0.5}],
+    ...     "voice_attributes": []}])
+    >>> m = read_sessions([s], source="talk.wav")
+    >>> m.spans()[["source", "begin", "end"]].values.tolist()
+    [['talk.wav', 2.0, 3.0]]
+    """
     import humeresearch as hr
     from humeresearch.clients._clock import place
 

@@ -36,7 +36,19 @@ class Cancel:
         self._event = threading.Event()
 
     def cancel(self) -> None:
-        """Ask the measurement to stop."""
+        """Ask the measurement to stop.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from humeresearch.measure import Text, measure
+        >>> stop = Cancel()
+        >>> stop.cancel()  # before anything started: every input is left for later
+        >>> table = measure([Text("Hello.")], api="v0", project=tempfile.mkdtemp(),
+        ...                 base_url="http://127.0.0.1:9", cancel=stop, progress=False)
+        >>> stop.cancelled, len(table)
+        (True, 0)
+        """
         self._event.set()
 
     @property

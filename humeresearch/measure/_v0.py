@@ -81,7 +81,7 @@ async def _create(ctx: Context, item: Item) -> str:
         )
         try:
             kwargs = await asyncio.to_thread(_inputs, item)
-            job_id = await asyncio.to_thread(client.start_job, ctx.resolved.config, **kwargs)
+            job_id = await asyncio.to_thread(client.start_job, config=ctx.resolved.config, **kwargs)
         except TransportError as exc:
             last = str(exc)
             if exc.sent and (found := await _recover(ctx, item, requested)):

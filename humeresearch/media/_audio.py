@@ -64,7 +64,14 @@ class Audio:
         return self.start + self.duration
 
     def wav(self) -> bytes:
-        """The samples as a WAV file (44-byte PCM header)."""
+        """The samples as a WAV file (44-byte PCM header).
+
+        Examples
+        --------
+        >>> data = Audio(bytes(3200)).wav()
+        >>> data[:4], data[8:12], len(data)
+        (b'RIFF', b'WAVE', 3244)
+        """
         buf = io.BytesIO()
         with wave.open(buf, "wb") as w:
             w.setnchannels(1)
@@ -74,7 +81,13 @@ class Audio:
         return buf.getvalue()
 
     def cut(self, begin: int, end: int) -> Audio:
-        """Samples ``[begin, end)`` as an Audio whose ``start`` keeps the clock."""
+        """Samples ``[begin, end)`` as an Audio whose ``start`` keeps the clock.
+
+        Examples
+        --------
+        >>> Audio(bytes(2 * 16000 * 3), start=10.0).cut(8000, 24000)
+        Audio(duration=1.000s, rate=16000, start=10.500)
+        """
         return Audio(self.pcm[2 * begin : 2 * end], self.rate, self.start + begin / self.rate)
 
     def __repr__(self) -> str:

@@ -77,6 +77,14 @@ def encode_jpeg(
 
     Returns ``(jpeg, width, height, scale)``; quality drops first, then the size
     shrinks by 0.8 until the JPEG fits ``max_bytes``.
+
+    Examples
+    --------
+    >>> import av, numpy as np
+    >>> frame = av.VideoFrame.from_ndarray(np.zeros((300, 400, 3), "uint8"), format="rgb24")
+    >>> jpeg, width, height, scale = encode_jpeg(frame, max_side=200)
+    >>> jpeg[:3], width, height, scale
+    (b'\\xff\\xd8\\xff', 200, 150, 0.5)
     """
     w, h = frame.width, frame.height
     scale = min(1.0, math.sqrt(max_pixels / (w * h)))

@@ -232,7 +232,16 @@ class Explorer(w.VBox):
         self.redraw()
 
     def redraw(self) -> None:
-        """Draw the current view of the current selection into :attr:`figure`."""
+        """Draw the current view of the current selection into :attr:`figure`.
+
+        Examples
+        --------
+        >>> from humeresearch.testing import measurements
+        >>> ex = Explorer(measurements(duration=2.0), view="heatmap")
+        >>> ex.redraw()
+        >>> ex.figure.outputs[0]["data"]["text/plain"], ex.last_figure.get_axes()[0].get_xlabel()
+        ('<Figure with 2 Axes>', 'time (s)')
+        """
         from humeresearch import plot
 
         sel = self.selection

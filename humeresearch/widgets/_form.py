@@ -273,6 +273,17 @@ class ConfigForm:
         Returns
         -------
         instance of cls or None
+
+        Examples
+        --------
+        >>> from humeresearch.clients import AudioConfig
+        >>> form = ConfigForm(AudioConfig)
+        >>> form.controls["measurement_timer_ms"].value = "20000"
+        >>> form.value() is None, form.errors
+        (True, {'measurement_timer_ms': 'must be an integer in 3000-10000, got 20000'})
+        >>> form.controls["measurement_timer_ms"].value = "4000"
+        >>> form.value()
+        AudioConfig(measurement_timer_ms=4000)
         """
         self.errors = {}
         for message in self.messages.values():

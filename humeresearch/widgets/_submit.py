@@ -258,6 +258,20 @@ class SubmitPanel(w.VBox):
         -------
         pandas.DataFrame or None
             The plan, or None when a field is invalid (its message is shown).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from humeresearch.media import Audio
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.wav").write_bytes(Audio(bytes(2 * 16000 * 2)).wav())
+        >>> panel = SubmitPanel(project=folder / "p", base_url="http://127.0.0.1:9",
+        ...                     inputs=str(folder / "*.wav"))
+        >>> panel.plan()[["kind", "requests", "metered_seconds"]].values.tolist()
+        [['file', 1, 10.0]]
+        >>> panel.table_frame["state"].tolist()
+        ['planned']
         """
         request = self._request()
         if request is None or self.running:
@@ -283,6 +297,22 @@ class SubmitPanel(w.VBox):
         -------
         bool
             Whether a submission started (False: a field is invalid, or one is running).
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from humeresearch.media import Audio
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.wav").write_bytes(Audio(bytes(2 * 16000 * 2)).wav())
+        >>> with server.start() as srv:
+        ...     panel = SubmitPanel(project=folder / "p", base_url=srv.url,
+        ...                         inputs=str(folder / "*.wav"))
+        ...     started = panel.submit()
+        ...     _ = panel.wait(timeout=30)
+        >>> started, panel.table_frame["state"].tolist()
+        (True, ['done'])
         """
         if self.running:
             return False
@@ -305,18 +335,43 @@ class SubmitPanel(w.VBox):
         return True
 
     def cancel(self) -> None:
-        """What Cancel does: stop the running submission cleanly (a later one resumes)."""
+        """What Cancel does: stop the running submission cleanly (a later one resumes).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> panel = SubmitPanel(project=tempfile.mkdtemp(), base_url="http://127.0.0.1:9")
+        >>> panel.cancel()  # nothing is running: nothing to stop
+        >>> panel.running, panel.cancel_button.disabled
+        (False, True)
+        """
         if self._cancel is not None and self.running:
             self._cancel.cancel()
             self._say("cancelling: inputs in flight stop at their next step")
 
-    def wait(self, timeout: float | None = None) -> Measurements | None:
+    def wait(self, *, timeout: float | None = None) -> Measurements | None:
         """Wait for the running submission; return :attr:`result`.
 
         Raises
         ------
         TimeoutError
             Still running after ``timeout`` seconds.
+
+        Examples
+        --------
+        >>> from humeresearch import server
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from humeresearch.media import Audio
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.wav").write_bytes(Audio(bytes(2 * 16000 * 2)).wav())
+        >>> with server.start() as srv:
+        ...     panel = SubmitPanel(project=folder / "p", base_url=srv.url,
+        ...                         inputs=str(folder / "*.wav"))
+        ...     _ = panel.submit()
+        ...     result = panel.wait(timeout=30)
+        >>> result is panel.result, panel.running, panel.error
+        (True, False, None)
         """
         if self._thread is not None:
             self._thread.join(timeout)
@@ -325,7 +380,16 @@ class SubmitPanel(w.VBox):
         return self.result
 
     def close(self) -> None:
-        """Cancel a running submission, stop the local server the panel started, close."""
+        """Cancel a running submission, stop the local server the panel started, close.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> panel = SubmitPanel(project=tempfile.mkdtemp(), base_url="http://127.0.0.1:9")
+        >>> panel.close()
+        >>> panel.running
+        False
+        """
         self.cancel()
         if self._thread is not None:
             self._thread.join(30)

@@ -33,7 +33,7 @@ def video() -> bytes:
 def test_text_job_end_to_end(srv, tmp_path):
     seen = []
     with V0BatchClient(srv.url, api_key=KEY) as v0:
-        job_id = v0.start_job(TEXT_CFG, text=["I am so glad. This is sad."])
+        job_id = v0.start_job(config=TEXT_CFG, text=["I am so glad. This is sad."])
         job = v0.wait(job_id, progress=seen.append)
         raw = tmp_path / "predictions.json"
         entries = v0.predictions(job_id, path=raw)
@@ -51,7 +51,7 @@ def test_text_job_end_to_end(srv, tmp_path):
 
 def test_file_job_keeps_filename_and_md5(srv, video):
     with V0BatchClient(srv.url, api_key=KEY) as v0:
-        job_id = v0.start_job(BatchConfig(face=FaceConfig(fps_pred=3)), files=[("clip.mp4", video)])
+        job_id = v0.start_job(config=BatchConfig(face=FaceConfig(fps_pred=3)), files=[("clip.mp4", video)])
         job = v0.wait(job_id)
         entries = v0.predictions(job_id)
     files = job["request"]["files"]
@@ -76,7 +76,7 @@ def test_list_filters_and_paging():
     with server.start(api_key=KEY) as s, V0BatchClient(s.url, api_key=KEY) as v0:
         ids = []
         for i in range(5):
-            ids.append(v0.start_job(TEXT_CFG, text=[f"text {i}"]))
+            ids.append(v0.start_job(config=TEXT_CFG, text=[f"text {i}"]))
             time.sleep(0.003)
         for job_id in ids:
             v0.wait(job_id)
@@ -90,7 +90,7 @@ def test_list_filters_and_paging():
         with pytest.raises(ValueError, match="status must be one of"):
             v0.jobs(status="DONE")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="give urls, text or files"):
-            v0.start_job(TEXT_CFG)
+            v0.start_job(config=TEXT_CFG)
 
 
 @pytest.mark.parametrize(("kind", "arrived"), [("drop_after", 1), ("drop_before", 0)])
@@ -98,15 +98,15 @@ def test_ambiguous_creation_resolved_by_listing(faulty, kind, arrived):
     srv = faulty(f"POST /v0/batch/jobs={kind}:#2")  # the second job creation
     text = ["Exactly once, please."]
     with V0BatchClient(srv.url, api_key=KEY) as v0:
-        v0.start_job(TEXT_CFG, text=["another input"])
+        v0.start_job(config=TEXT_CFG, text=["another input"])
         t0 = int(time.time() * 1000) - 1
         with pytest.raises(TransportError) as info:
-            v0.start_job(TEXT_CFG, text=text)
+            v0.start_job(config=TEXT_CFG, text=text)
         assert info.value.sent
         found = v0.find_jobs(created_after_ms=t0, text=text)
         assert len(found) == arrived
         if not found:
-            v0.start_job(TEXT_CFG, text=text)
+            v0.start_job(config=TEXT_CFG, text=text)
         assert len(v0.find_jobs(created_after_ms=t0, text=text)) == 1
     assert sorted(srv.counters()["jobs_by_content"].values()) == [1, 1]
 
@@ -126,7 +126,7 @@ def test_find_jobs_matches_files_and_urls(srv, video):
 def test_failed_job_and_wait_timeout(faulty):
     srv = faulty("fail_job:#1", processing_delay=0.3)
     with V0BatchClient(srv.url, api_key=KEY) as v0:
-        job_id = v0.start_job(TEXT_CFG, text=["x"])
+        job_id = v0.start_job(config=TEXT_CFG, text=["x"])
         with pytest.raises(TimeoutError):
             v0.wait(job_id, timeout=0.05, poll=0.1)
         job = v0.wait(job_id, poll=0.05)

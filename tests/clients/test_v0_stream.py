@@ -45,7 +45,7 @@ def test_audio_payloads_land_on_the_recording_clock(srv, tmp_path):
     audio, segments = bursty(40.0, seed=2)
     path = tmp_path / "talk.wav"
     path.write_bytes(audio.wav())
-    payloads = media_stream(str(path), PROSODY)
+    payloads = media_stream(str(path), config=PROSODY)
     assert all(p.kind == "audio" for p in payloads)
     assert len(payloads) >= 8  # 40 s in pieces of at most 5 s
     result = V0StreamClient(srv.url, api_key=KEY).media(str(path), config=PROSODY)
@@ -76,7 +76,7 @@ def test_video_frames_and_audio(srv, tmp_path):
 
 def test_errors_and_warnings_go_to_the_errors_table(srv):
     cfg = StreamConfig(face=FaceConfig())
-    blank = media_stream(_gray_jpeg(), cfg)[0]
+    blank = media_stream(_gray_jpeg(), config=cfg)[0]
     bad = Payload("bad-0", "image", "%%% not base64 %%%", cfg, offset=1.0)
     client = V0StreamClient(srv.url, api_key=KEY)
     import asyncio

@@ -60,7 +60,7 @@ def test_submit_measures_with_live_progress_and_shows_a_timeline(study, serve, p
     while panel.running:
         seen |= set(panel.table_frame["state"])
         time.sleep(0.05)
-    result = panel.wait(60)
+    result = panel.wait(timeout=60)
     assert panel.error is None, panel.error
     assert "submitted" in seen
     table = panel.table_frame
@@ -83,7 +83,7 @@ def test_reopening_the_project_shows_what_is_measured_and_skips_it(study, serve,
     srv = serve()
     first = panels(project=tmp_path / "p", base_url=srv.url, api_key=KEY, inputs=str(study))
     first.submit_button.click()
-    first.wait(60)
+    first.wait(timeout=60)
     again = panels(project=tmp_path / "p", base_url=srv.url, api_key=KEY, inputs=str(study))
     assert again.table_frame["state"].tolist() == ["done", "done"]
     assert again.table_frame["metered_seconds"].tolist() == [10.0, 12.0]
@@ -92,7 +92,7 @@ def test_reopening_the_project_shows_what_is_measured_and_skips_it(study, serve,
     assert again.table_frame["state"].tolist() == ["done", "done"]
     assert "2 already measured" in again.plan_summary.value
     again.submit_button.click()
-    result = again.wait(60)
+    result = again.wait(timeout=60)
     assert again.table_frame["state"].tolist() == ["done", "done"]
     assert again.table_frame["reason"].tolist() == ["already measured"] * 2
     assert result.provenance["measure"]["summary"]["skipped"] == 2
@@ -176,7 +176,7 @@ def test_failed_inputs_show_their_reason(study, serve, panels, tmp_path):
     (study / "broken.wav").write_bytes(b"RIFF not really a wav")
     panel = panels(project=tmp_path / "p", base_url=srv.url, api_key=KEY, inputs=str(study))
     panel.submit_button.click()
-    panel.wait(60)
+    panel.wait(timeout=60)
     table = panel.table_frame.set_index(panel.table_frame["input"].str.rsplit("/", n=1).str[-1])
     assert table.loc[["a.wav", "b.wav", "broken.wav"], "state"].tolist() == [
         "done",
@@ -198,12 +198,12 @@ def test_cancel_stops_and_a_later_submit_resumes(serve, panels, tmp_path):
     while panel.running and "done" not in set(panel.table_frame["state"]):
         time.sleep(0.05)
     panel.cancel_button.click()
-    panel.wait(60)
+    panel.wait(timeout=60)
     states = panel.table_frame["state"].tolist()
     assert states.count("done") >= 1 and "cancelled" in states
     assert panel.table_frame["job_id"].notna().sum() >= 1  # v0 job ids are shown
     panel.submit_button.click()
-    panel.wait(60)
+    panel.wait(timeout=60)
     assert panel.table_frame["state"].tolist() == ["done"] * 4
     assert sorted(srv.counters()["jobs_by_content"].values()) == [1, 1, 1, 1]
     assert set(ledger_table(tmp_path / "p")["state"]) == {"done"}
@@ -234,7 +234,7 @@ def test_the_key_is_in_no_widget_state(study, serve, panels, tmp_path, monkeypat
     assert panel.connection.key.value == ""
     assert "a key is set (hidden)" in panel.connection.key_note.value
     panel.submit_button.click()
-    panel.wait(60)
+    panel.wait(timeout=60)
     assert panel.table_frame["state"].tolist() == ["done", "done"]  # the key was used
     given = panels(project=tmp_path / "q", base_url=srv.url, api_key=KEY + "-given")
     given.plan_button.click()
@@ -256,7 +256,7 @@ def test_the_key_is_not_in_a_notebook_saved_after_use(study, serve, tmp_path, mo
         f"panel = SubmitPanel(project={str(tmp_path / 'p')!r}, base_url={srv.url!r},"
         f" inputs={str(study)!r})\npanel",
         "panel.connection.key.value = os.environ['HR_TYPED_KEY']  # as typed\n"
-        "panel.submit_button.click()\nresult = panel.wait(60)\npanel.table_frame['state'].tolist()",
+        "panel.submit_button.click()\nresult = panel.wait(timeout=60)\npanel.table_frame['state'].tolist()",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in source])
     nb.metadata["kernelspec"] = {
