@@ -22,9 +22,10 @@ from humeresearch._contract import (
     OPTIONAL_SPAN_COLUMNS,
     SPAN_DTYPES,
     split_wide_column,
+    wide_column,
 )
 from humeresearch._measurements import Measurements
-from humeresearch._project import ATTRS_KEY, mark_scores  # noqa: F401  (re-exported)
+from humeresearch._project import ATTRS_KEY, mark_scores
 
 #: What every analysis and plot function accepts as data: a long, wide or spans
 #: contract table (or a table derived from one), or a :class:`Measurements`.
@@ -338,3 +339,30 @@ def is_scaled(data: object) -> bool:
     return module.partition(".")[0] == "dask" or (
         module.startswith("humeresearch.dataset") and type(data).__name__ == "Dataset"
     )
+
+
+def summary_to_wide(tidy: pd.DataFrame, by: Sequence[str], stats: Sequence[str]) -> pd.DataFrame:
+    """A tidy ``summarize`` table as one row per (group, stat) and one column per (family, name).
+
+    Columns are named as in the contract's wide table and recorded as the score columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tidy = pd.DataFrame({"participant": ["p1", "p1"], "family": "emotion",
+    ...     "name": ["Joy", "Calmness"], "stat": "mean", "score": [0.5, 0.25]})
+    >>> summary_to_wide(tidy, ["participant"], ["mean"]).to_dict("records")
+    [{'participant': 'p1', 'stat': 'mean', 'Joy': 0.5, 'Calmness': 0.25}]
+    """
+    reserved = set(by) | {"stat"}
+    column = [
+        wide_column(str(f), str(n), reserved=reserved)
+        for f, n in zip(tidy["family"].astype(object), tidy["name"].astype(object))
+    ]
+    t = tidy.assign(column=column, stat=pd.Categorical(tidy["stat"], categories=list(stats)))
+    order = list(dict.fromkeys(column))
+    table = t.set_index([*by, "stat", "column"])["score"].unstack("column")
+    table = table.reindex(columns=order).reset_index()
+    table.columns.name = None
+    table["stat"] = table["stat"].astype(str)
+    return mark_scores(table, order)

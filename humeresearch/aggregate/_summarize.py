@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._contract import wide_column
 from humeresearch._groups import (
     check_overlapping,
     codes_of,
@@ -25,8 +24,8 @@ from humeresearch._tables import (
     TableLike,
     as_long,
     is_scaled,
-    mark_scores,
     require_columns,
+    summary_to_wide,
     tidy_categories,
 )
 from humeresearch.aggregate._common import as_by
@@ -313,23 +312,7 @@ def summarize(
     used = _used_rows(long, key_all)
     values = _statistics(long, used, aggs, threshold)
     tidy = tidy_categories(_tidy(parts, columns, key_all, used, aggs, values))
-    return _to_wide(tidy, columns[:-2], aggs) if wide else tidy
-
-
-def _to_wide(tidy: pd.DataFrame, by: list[str], stats: list[str]) -> pd.DataFrame:
-    """One row per (group, stat), one column per (family, name)."""
-    reserved = set(by) | {"stat"}
-    column = [
-        wide_column(str(f), str(n), reserved=reserved)
-        for f, n in zip(tidy["family"].astype(object), tidy["name"].astype(object))
-    ]
-    t = tidy.assign(column=column, stat=pd.Categorical(tidy["stat"], categories=stats))
-    order = list(dict.fromkeys(column))
-    table = t.set_index([*by, "stat", "column"])["score"].unstack("column")
-    table = table.reindex(columns=order).reset_index()
-    table.columns.name = None
-    table["stat"] = table["stat"].astype(str)
-    return mark_scores(table, order)
+    return summary_to_wide(tidy, columns[:-2], aggs) if wide else tidy
 
 
 def _quantile(

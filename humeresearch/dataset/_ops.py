@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from humeresearch import define
-from humeresearch._contract import wide_column
-from humeresearch._tables import TableLike, mark_scores
+from humeresearch._tables import TableLike, summary_to_wide
 from humeresearch.dataset import _common, _engine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,22 +35,6 @@ def _summarize_part(part: pd.DataFrame, kwargs: dict[str, Any]) -> pd.DataFrame 
     from humeresearch.aggregate import summarize
 
     return summarize(part, **kwargs) if len(part) else None
-
-
-def _wide(tidy: pd.DataFrame, by: list[str], stats: list[str]) -> pd.DataFrame:
-    """One row per (group, stat), one column per (family, name), as ``summarize(wide=True)``."""
-    reserved = set(by) | {"stat"}
-    column = [
-        wide_column(str(f), str(n), reserved=reserved)
-        for f, n in zip(tidy["family"].astype(object), tidy["name"].astype(object))
-    ]
-    t = tidy.assign(column=column, stat=pd.Categorical(tidy["stat"], categories=stats))
-    order = list(dict.fromkeys(column))
-    table = t.set_index([*by, "stat", "column"])["score"].unstack("column")
-    table = table.reindex(columns=order).reset_index()
-    table.columns.name = None
-    table["stat"] = table["stat"].astype(str)
-    return mark_scores(table, order)
 
 
 def summarize(
@@ -110,7 +93,7 @@ def summarize(
     out = _common.sort_rows(out, keys)
     if wide:
         stats = [agg] if isinstance(agg, str) else list(agg)
-        return _wide(out, by_cols, list(dict.fromkeys(stats)))
+        return summary_to_wide(out, by_cols, list(dict.fromkeys(stats)))
     return out
 
 

@@ -24,27 +24,19 @@ from humeresearch.clients import (
     Window,
 )
 
-ECHO = {  # hume-v0.md §4.5: the effective config the server echoes
-    "burst": {},
-    "facemesh": {},
-    "face": {
-        "descriptions": None,
-        "facs": None,
-        "fps_pred": 3,
-        "identify_faces": False,
-        "min_face_size": 60,
-        "prob_threshold": 0.99,
-        "save_faces": False,
-    },
-    "language": {
-        "granularity": "word",
-        "identify_speakers": False,
-        "sentiment": None,
-        "toxicity": None,
-    },
-    "ner": {"identify_speakers": False},
-    "prosody": {"granularity": "utterance", "identify_speakers": False, "window": None},
-}
+
+def _spec_echo() -> dict:
+    """The echo of hume-v0.md §4.5, read from the specification itself (an independent oracle)."""
+    import re
+
+    from tests.conftest import SHARED
+
+    text = (SHARED / "spec" / "hume-v0.md").read_text()
+    section = text[text.index("### 4.5 Effective config echo") :]
+    return json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+
+
+ECHO = _spec_echo()
 
 
 def test_v0_sdk_wire_example():

@@ -51,7 +51,9 @@ def test_text_job_end_to_end(srv, tmp_path):
 
 def test_file_job_keeps_filename_and_md5(srv, video):
     with V0BatchClient(srv.url, api_key=KEY) as v0:
-        job_id = v0.start_job(config=BatchConfig(face=FaceConfig(fps_pred=3)), files=[("clip.mp4", video)])
+        job_id = v0.start_job(
+            config=BatchConfig(face=FaceConfig(fps_pred=3)), files=[("clip.mp4", video)]
+        )
         job = v0.wait(job_id)
         entries = v0.predictions(job_id)
     files = job["request"]["files"]
