@@ -1,7 +1,7 @@
 """``humeresearch measure INPUT... --project DIR``: the command line of :func:`measure`.
 
 Exit status: 0 when every input is measured, 1 when some failed (or are left for a
-later call), 2 on bad usage. The lead's ``cli.py`` hooks it in with
+later call), 2 on bad usage. ``humeresearch.cli`` hooks it in with
 ``add_parser(subparsers)`` and dispatches to ``run(args)``.
 """
 
