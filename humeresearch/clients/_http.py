@@ -369,3 +369,43 @@ class AsyncHttpClient(_Base):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+class ApiClientBase:
+    """What the REST clients of both APIs share: one :class:`HttpClient`, repr, close, ``with``.
+
+    Subclasses set :attr:`DEFAULT_BASE_URL`.
+    """
+
+    DEFAULT_BASE_URL: str = ""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._sleep = sleep
+        self.http = HttpClient(
+            base_url or self.DEFAULT_BASE_URL,
+            api_key=api_key,
+            timeout=timeout,
+            retry=retry,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.http.base_url}>"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def __enter__(self) -> ApiClientBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

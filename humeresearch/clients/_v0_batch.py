@@ -14,10 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from humeresearch._tables import check_option
-from humeresearch.clients._http import HttpClient, RetryPolicy
+from humeresearch.clients._http import ApiClientBase
 from humeresearch.clients._options import (
     DIRECTIONS,
     JOB_SORTS,
@@ -64,7 +62,7 @@ def job_signature(job: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]
     return md5s, tuple(sorted(req.get("urls") or ())), tuple(sorted(req.get("text") or ()))
 
 
-class V0BatchClient:
+class V0BatchClient(ApiClientBase):
     """The v0 batch API: start jobs, list and wait for them, fetch predictions and artifacts.
 
     Parameters
@@ -91,22 +89,7 @@ class V0BatchClient:
     ('COMPLETED', 'text')
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._sleep = sleep
-        self.http = HttpClient(
-            base_url or V0_BASE_URL, api_key=api_key, timeout=timeout, retry=retry, sleep=sleep
-        )
-
-    def __repr__(self) -> str:
-        return f"<V0BatchClient {self.http.base_url}>"
+    DEFAULT_BASE_URL = V0_BASE_URL
 
     def start_job(
         self,
@@ -374,19 +357,3 @@ class V0BatchClient:
         if path is not None:
             Path(path).write_bytes(r.content)
         return r.content
-
-    def close(self) -> None:
-        """Close the connection pool.
-
-        Examples
-        --------
-        >>> v0 = V0BatchClient("http://hume.test")
-        >>> v0.close()
-        """
-        self.http.close()
-
-    def __enter__(self) -> V0BatchClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

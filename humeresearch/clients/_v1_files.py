@@ -10,15 +10,12 @@ persist through one video.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
-import httpx
-
 from humeresearch._tables import check_option
-from humeresearch.clients._http import HttpClient, RetryPolicy
+from humeresearch.clients._http import ApiClientBase
 from humeresearch.clients._options import (
     RUN_ENDPOINTS,
     RUN_MODES,
@@ -115,7 +112,7 @@ def _audio_part(audio: AudioInput) -> tuple[str, bytes, str]:
     return ("audio.pcm", data, "application/octet-stream")
 
 
-class V1Client:
+class V1Client(ApiClientBase):
     """The v1 HTTP API: audio and image uploads, runs and their events.
 
     Parameters
@@ -143,21 +140,7 @@ class V1Client:
     ({'audio_duration_ms': 6000}, 'audio', 'file')
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.http = HttpClient(
-            base_url or V1_BASE_URL, api_key=api_key, timeout=timeout, retry=retry, sleep=sleep
-        )
-
-    def __repr__(self) -> str:
-        return f"<V1Client {self.http.base_url}>"
+    DEFAULT_BASE_URL = V1_BASE_URL
 
     def measure_audio(
         self, audio: AudioInput, *, config: AudioConfig | None = None
@@ -400,19 +383,3 @@ class V1Client:
             cursor = page.get("next_cursor")
             if not cursor:
                 return
-
-    def close(self) -> None:
-        """Close the connection pool.
-
-        Examples
-        --------
-        >>> v1 = V1Client("http://hume.test")
-        >>> v1.close()
-        """
-        self.http.close()
-
-    def __enter__(self) -> V1Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
